@@ -1,0 +1,164 @@
+/**
+ * The one event vocabulary. Everything the engine does is recorded as one of these events; the timeline,
+ * the charts, the tests and the HTTP API all read the same shapes. Shared by server and browser.
+ *
+ * An event is: a per-room sequence number, a wall-clock time (ms since the epoch, sub-ms precision), a lane
+ * (where it happened), a kind (what happened), the key without the room prefix, the request id that ties one
+ * request's steps together, who caused it, and kind-specific data.
+ */
+import { z } from 'zod'
+
+export const LANES = ['client', 'app', 'cache', 'db', 'bus'] as const
+export const Lane = z.enum(LANES)
+export type Lane = z.infer<typeof Lane>
+
+/**
+ * Who made a cache change: this app's engine, a client outside it (redis-cli, another program), or Redis
+ * itself (expiry, eviction).
+ */
+export const Source = z.enum(['app', 'outside', 'redis'])
+export type Source = z.infer<typeof Source>
+
+/** Who asked for a request: the learner's button, the repeating load, a demo, a walkthrough step, the API. */
+export const Actor = z.enum(['you', 'load', 'demo', 'walkthrough', 'api'])
+export type Actor = z.infer<typeof Actor>
+
+const ms = z.number().nonnegative()
+const version = z.number().int().nonnegative()
+/** Remaining time to live in ms; null means the key has no TTL and lives until deleted or evicted. */
+const ttlMs = z.number().int().nullable()
+
+const base = {
+  seq: z.number().int().positive(),
+  time: z.number(),
+  lane: Lane,
+  key: z.string().max(512).optional(),
+  req: z.string().max(64).optional(),
+  /** App server instance that handled it, when a lab runs several. */
+  node: z.string().max(32).optional(),
+  src: Source.optional(),
+}
+
+const kinds = {
+  /** A request enters the system (a button, the load, a demo). */
+  request: z.object({ action: z.string(), by: Actor, label: z.string().optional() }),
+  /** The request's answer and how long it took end to end. */
+  response: z.object({
+    ms,
+    ok: z.boolean(),
+    from: z.enum(['cache', 'db', 'none']).optional(),
+    version: version.optional(),
+    error: z.string().optional(),
+  }),
+  hit: z.object({ version: version.optional(), ms }),
+  miss: z.object({ ms, reason: z.enum(['absent', 'unreadable']).default('absent') }),
+  set: z.object({ ttlMs, version: version.optional(), value: z.string().optional() }),
+  del: z.object({ existed: z.boolean().optional() }),
+  /** A TTL was put on a key (EXPIRE, PEXPIRE, SET … PX). */
+  expire: z.object({ ttlMs }),
+  /** A key's TTL was removed (PERSIST, or SET without KEEPTTL over a key with a TTL). */
+  persist: z.object({}),
+  /** Redis removed a key because its TTL ran out. lateMs: how long after the known deadline it was seen. */
+  expired: z.object({ lateMs: z.number().optional() }),
+  evicted: z.object({}),
+  /** Any other keyspace change on a room's key (HSET, SADD, RENAME …), named by Redis's event. */
+  'cache-op': z.object({ op: z.string() }),
+  'cache-error': z.object({ op: z.string(), message: z.string() }),
+  query: z.object({ sql: z.string(), ms, rows: z.number().int(), version: version.optional() }),
+  update: z.object({ sql: z.string(), ms, version: version.optional() }),
+  'db-error': z.object({ sql: z.string(), ms, message: z.string() }),
+  /** The consistency oracle saw a read return an older version than the database held at that moment. */
+  'stale-read': z.object({ cached: version, truth: version, staleForMs: ms }),
+  /** A lab setting changed (TTL, data class, DB latency, load). */
+  setting: z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }),
+  /** Narration from a demo or walkthrough, drawn across all lanes. */
+  marker: z.object({ text: z.string(), demo: z.string().optional(), step: z.number().int().optional() }),
+  /** A demo finished; its checks say whether the claim it proves held. */
+  'demo-result': z.object({
+    demo: z.string(),
+    passed: z.boolean(),
+    checks: z.array(z.object({ text: z.string(), passed: z.boolean(), detail: z.string().optional() })),
+  }),
+  fault: z.object({ name: z.string(), on: z.boolean(), detail: z.string().optional() }),
+} as const
+
+export type Kind = keyof typeof kinds
+export const KINDS = Object.keys(kinds) as Kind[]
+
+type KindSchema<K extends Kind> = z.ZodObject<
+  typeof base & { kind: z.ZodLiteral<K>; data: (typeof kinds)[K] }
+>
+
+function member<K extends Kind>(kind: K): KindSchema<K> {
+  return z.object({ ...base, kind: z.literal(kind), data: kinds[kind] }) as KindSchema<K>
+}
+
+const members = KINDS.map(member) as unknown as [KindSchema<Kind>, ...KindSchema<Kind>[]]
+
+export const LabEvent = z.discriminatedUnion('kind', members)
+
+/** One event as recorded (numbered, timed). */
+export type LabEvent = { [K in Kind]: EventOf<K> }[Kind]
+export type EventOf<K extends Kind> = {
+  seq: number
+  time: number
+  lane: Lane
+  kind: K
+  key?: string
+  req?: string
+  node?: string
+  src?: Source
+  data: z.output<(typeof kinds)[K]>
+}
+/** An event before the recorder numbers and times it. */
+export type EventInput = { [K in Kind]: Omit<EventOf<K>, 'seq' | 'time'> & { time?: number } }[Kind]
+export type DataOf<K extends Kind> = z.input<(typeof kinds)[K]>
+
+/** Context shared by the steps of one request. */
+export interface EventContext {
+  req?: string
+  node?: string
+  src?: Source
+}
+
+/**
+ * Event constructors: `make('hit', 'cache', { version: 3, ms: 0.4 }, 'user:1', ctx)`. Data is parsed so
+ * defaults apply and a malformed event fails where it is made, not in a browser.
+ */
+export function make<K extends Kind>(
+  kind: K,
+  lane: Lane,
+  data: DataOf<K>,
+  key?: string,
+  ctx: EventContext = {},
+): EventInput {
+  const parsed = kinds[kind].parse(data)
+  const event: Record<string, unknown> = { lane, kind, data: parsed }
+  if (key !== undefined) event.key = key
+  if (ctx.req !== undefined) event.req = ctx.req
+  if (ctx.node !== undefined) event.node = ctx.node
+  if (ctx.src !== undefined) event.src = ctx.src
+  return event as EventInput
+}
+
+/** Durations in events are kept to 0.01 ms: finer digits are noise and cost bytes on every message. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100
+}
+
+/** Narrow an event to one kind. */
+export function isKind<K extends Kind>(event: LabEvent, kind: K): event is Extract<LabEvent, { kind: K }> {
+  return event.kind === kind
+}
+
+/** Kinds that describe a change of the cache's contents, for the inspector to refresh on. */
+export const CACHE_CHANGE_KINDS: ReadonlySet<Kind> = new Set<Kind>([
+  'set',
+  'del',
+  'expire',
+  'persist',
+  'expired',
+  'evicted',
+  'cache-op',
+  'update',
+])

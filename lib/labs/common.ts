@@ -1,0 +1,25 @@
+/** Actions every lab offers: database latency, reset, and running one of its demos. */
+import { z } from 'zod'
+import { LIMITS } from '../limits'
+import type { ActionSpec } from './types'
+
+export const commonActions = {
+  dbLatency: {
+    label: 'Database latency',
+    summary: 'Adds this much artificial latency (plus random jitter) to every database query in the room.',
+    params: z.object({
+      ms: z.number().int().min(0).max(LIMITS.dbLatencyMs),
+      jitterMs: z.number().int().min(0).max(LIMITS.dbJitterMs).default(0),
+    }),
+  },
+  reset: {
+    label: 'Reset lab',
+    summary: "Stops the load, empties the room's cache, restores its database rows and default settings.",
+    params: z.object({}),
+  },
+  demo: {
+    label: 'Show me',
+    summary: 'Runs one of the demos that prove an interview answer, step by step, on the timeline.',
+    params: z.object({ id: z.string().min(1).max(64) }),
+  },
+} satisfies Record<string, ActionSpec>

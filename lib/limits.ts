@@ -1,0 +1,24 @@
+/**
+ * Limits the server enforces on what a visitor can ask for. The schemas that validate actions read them, so
+ * the UI's sliders and the server's checks cannot disagree.
+ */
+export const LIMITS = {
+  /** Users seeded into every room (ids 1..usersPerRoom). */
+  usersPerRoom: 100,
+  /** Posts seeded per user. */
+  postsPerUser: 5,
+  /** Artificial database latency a room may ask for, and its jitter. */
+  dbLatencyMs: 2000,
+  dbJitterMs: 1000,
+  /** The TTL lab's repeating load: requests per second and how many users it spreads over. */
+  loadRps: 20,
+  loadUsers: 20,
+  /** Longest TTL a lab may set, in seconds (one day: rooms do not live that long anyway). */
+  ttlSeconds: 86_400,
+  /** Longest display name or free-text field. */
+  textLength: 60,
+  /** Events one replay page may return. */
+  replayPage: 2000,
+  /** Keys the inspector lists. */
+  inspectorKeys: 200,
+} as const

@@ -1,0 +1,90 @@
+/**
+ * The socket protocol between browser and server, typed for socket.io (`Server<ClientToServer,
+ * ServerToClient>`). Every client message is validated on the server with these zod schemas; acks carry
+ * either a result or an error that says what was wrong.
+ */
+import { z } from 'zod'
+import { LIMITS } from './limits'
+import type { LabEvent } from './events'
+
+export const RoomId = z.string().regex(/^[a-z0-9]{6,32}$/, 'a room id is 6 to 32 lowercase letters and digits')
+
+export const JoinMessage = z.object({ room: RoomId })
+export const ReplayMessage = z.object({
+  room: RoomId,
+  after: z.number().int().min(0),
+  limit: z.number().int().min(1).max(LIMITS.replayPage).default(LIMITS.replayPage),
+})
+/** `{ lab, action, ...params }`, the same body the HTTP API takes. */
+export const ActionMessage = z.looseObject({
+  room: RoomId,
+  lab: z.string().min(1).max(32),
+  action: z.string().min(1).max(32),
+})
+export const InspectMessage = z.object({ room: RoomId })
+
+export interface ApiError {
+  code: string
+  message: string
+  /** Field-level problems when the input did not validate. */
+  issues?: { path: string; message: string }[]
+}
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ApiError }
+
+export interface RoomInfo {
+  id: string
+  prefix: string
+  /** Highest sequence number recorded so far (0 when none). */
+  lastSeq: number
+  /** Lowest sequence number still held in the room's stream (older ones were trimmed). */
+  firstSeq: number
+  /** Each lab's current settings, by lab id. */
+  labs: Record<string, unknown>
+}
+
+export interface ReplayResult {
+  events: LabEvent[]
+  /** The lowest sequence number still available; a caller asking for older ones gets a gap it can explain. */
+  firstSeq: number
+  lastSeq: number
+}
+
+export interface InspectedKey {
+  key: string
+  /** Redis type (string, hash …); only strings have a value and version. */
+  type: string
+  value: string | null
+  version: number | null
+  /** Remaining TTL in ms; null when the key has no TTL. */
+  ttlMs: number | null
+  /** The database's version of the row this key caches, when it caches one. */
+  dbVersion: number | null
+  /** Since when the cached version has been older than the database's (ms since the epoch), if it is. */
+  staleSince: number | null
+}
+export interface InspectResult {
+  at: number
+  keys: InspectedKey[]
+  /** More keys exist than the inspector lists. */
+  truncated: boolean
+}
+
+export interface ServiceStatus {
+  redis: { ok: boolean; detail?: string }
+  db: { ok: boolean; kind: 'pglite' | 'postgres'; detail?: string }
+  /** Keyspace notifications: false when Redis refused CONFIG SET and expiries are the engine's guess. */
+  notifications: boolean
+}
+
+export interface ClientToServerEvents {
+  'room:join': (msg: unknown, ack: (res: Ack<{ room: RoomInfo }>) => void) => void
+  'events:replay': (msg: unknown, ack: (res: Ack<ReplayResult>) => void) => void
+  action: (msg: unknown, ack: (res: Ack<{ result: unknown }>) => void) => void
+  inspect: (msg: unknown, ack: (res: Ack<InspectResult>) => void) => void
+}
+
+export interface ServerToClientEvents {
+  'events:batch': (batch: { room: string; events: LabEvent[] }) => void
+  'lab:state': (state: { room: string; lab: string; state: unknown }) => void
+  status: (status: ServiceStatus) => void
+}

@@ -1,0 +1,85 @@
+/**
+ * The small HTTP toolkit the API is built on: JSON responses with security headers, a JSON body reader
+ * that enforces a size limit and a content type, and the mapping from errors to status codes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ZodError } from 'zod'
+import { LabError, issuesOf } from '../engine/errors'
+import { logger } from '../log'
+
+const log = logger('api')
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  })
+  res.end(json)
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, contentType: string): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  })
+  res.end(text)
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  if (err instanceof LabError) {
+    const { code, message, status, extra } = err
+    sendJson(res, status, { error: { code, message, ...(extra.issues ? { issues: extra.issues } : {}) } })
+    return
+  }
+  if (err instanceof ZodError) {
+    sendJson(res, 400, { error: { code: 'E_INVALID', message: 'Invalid input', issues: issuesOf(err) } })
+    return
+  }
+  log.error('unexpected error', err)
+  sendJson(res, 500, { error: { code: 'E_INTERNAL', message: 'Something went wrong on the server; it has been logged.' } })
+}
+
+/**
+ * Reads a JSON body. 415 if it is not declared as JSON, 413 past `limit` bytes (the upload is cut off, not
+ * buffered), 400 if it does not parse or is not valid UTF-8.
+ */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'] ?? ''
+  if (!/^application\/json\b/i.test(type)) {
+    throw new LabError('E_UNSUPPORTED_MEDIA_TYPE', 415, 'Send the body as JSON with Content-Type: application/json.')
+  }
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) throw tooLarge(limit)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) {
+      req.destroy()
+      throw tooLarge(limit)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks))
+  } catch {
+    throw new LabError('E_BAD_JSON', 400, 'The body is not valid UTF-8.')
+  }
+  if (text.trim() === '') return {}
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new LabError('E_BAD_JSON', 400, `The body is not valid JSON: ${(err as Error).message}`)
+  }
+}
+
+function tooLarge(limit: number): LabError {
+  return new LabError('E_TOO_LARGE', 413, `The body is larger than the ${limit} bytes this server accepts.`)
+}

@@ -1,0 +1,137 @@
+/**
+ * Builds the whole app in one process: Redis (found or spawned), the database, the engine, the HTTP API,
+ * socket.io and (unless a test turns it off) Next.js, all on one HTTP server. `server/index.ts` starts it
+ * from the environment; tests start it on port 0 with their own options.
+ */
+import { createServer, type Server as HttpServer } from 'node:http'
+import path from 'node:path'
+import type { Config } from './config'
+import { openDatabase } from './db/open'
+import type { Database } from './db/database'
+import { apiRouter } from './api/routes'
+import { sendError } from './api/http'
+import { Engine } from './engine/engine'
+import { LabError } from './engine/errors'
+import { Health } from './health'
+import { logger } from './log'
+import { connectRedis, type RedisConnections } from './redis/connections'
+import { resolveRedis, type ResolvedRedis } from './redis/resolve'
+import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
+
+const log = logger('server')
+
+export const ROOT = path.resolve(import.meta.dirname, '..')
+
+export interface AppOptions {
+  config: Config
+  /** Serve the Next.js pages too (tests of the API and sockets leave it off). */
+  next?: boolean
+}
+
+export interface RunningApp {
+  url: string
+  port: number
+  engine: Engine
+  redis: RedisConnections
+  db: Database
+  http: HttpServer
+  io: LabServer
+  close(): Promise<void>
+}
+
+export async function startApp({ config, next: withNext = true }: AppOptions): Promise<RunningApp> {
+  const resolved: ResolvedRedis = await resolveRedis(config.redisUrl)
+  const cleanups: (() => Promise<unknown>)[] = [() => resolved.stop()]
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err) => log.warn('shutdown step failed', err))
+  }
+  try {
+    log.info(`Redis: ${redact(resolved.url)} (${resolved.source})`)
+    const redis = await connectRedis(resolved.url).catch((err: Error) => {
+      throw new Error(`Could not connect to Redis at ${redact(resolved.url)}: ${err.message}`)
+    })
+    cleanups.push(() => redis.close())
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir }).catch((err: Error) => {
+      throw new Error(
+        config.databaseUrl
+          ? `Could not open the PostgreSQL database at ${redact(config.databaseUrl)}: ${err.message}`
+          : `Could not open the embedded database in ${config.pgliteDir}: ${err.message}`,
+      )
+    })
+    cleanups.push(() => db.close())
+    log.info(`Database: ${db.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : redact(config.databaseUrl ?? '')}`)
+
+    let io: LabServer | undefined
+    const engine = new Engine({
+      redis: redis.command,
+      sub: redis.sub,
+      db,
+      roomIdleMs: config.roomIdleMs,
+      roomEventsMax: config.roomEventsMax,
+      emitBatch: (room, events) => io && emitBatch(io, room, events),
+      emitState: (room, lab, state) => io?.to(room).emit('lab:state', { room, lab, state }),
+    })
+    await engine.start()
+    cleanups.push(() => engine.stop())
+
+    const health = new Health(redis, db)
+    health.start()
+    cleanups.push(async () => health.stop())
+    const status = () => engine.status(health.redisOk, health.databaseOk, health.databaseDetail)
+
+    const http = createServer()
+    const api = apiRouter({ engine, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev })
+    let handleNext: ((req: Parameters<typeof api.handle>[0], res: Parameters<typeof api.handle>[1]) => Promise<void>) | undefined
+    if (withNext) {
+      const { default: next } = await import('next')
+      const app = next({ dev: config.dev, dir: ROOT, hostname: config.host, port: config.port, httpServer: http })
+      await app.prepare()
+      handleNext = app.getRequestHandler()
+      cleanups.push(() => app.close())
+    }
+    // The request listener goes on before socket.io attaches, so socket.io can route /socket.io/ to itself.
+    http.on('request', (req, res) => {
+      try {
+        if (api.handle(req, res, ['/api', '/metrics'])) return
+        if (handleNext) handleNext(req, res).catch((err) => sendError(res, err))
+        else sendError(res, new LabError('E_NOT_FOUND', 404, 'This instance serves the API and sockets only.'))
+      } catch (err) {
+        sendError(res, err)
+      }
+    })
+    const socketOpts = { maxMessageBytes: config.maxBodyBytes }
+    io = createSocketServer(http, socketOpts)
+    attachHandlers(io, engine, status, socketOpts)
+    health.onChange(() => io?.emit('status', status()))
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          io?.close(() => resolve())
+          http.closeAllConnections()
+        }),
+    )
+
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject)
+      http.listen(config.port, config.host, () => resolve())
+    })
+    const address = http.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
+    return { url: `http://${host}:${port}`, port, engine, redis, db, http, io, close: cleanup }
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+}
+
+/** A URL without its password, for logs and messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return url
+  }
+}

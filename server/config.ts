@@ -1,0 +1,55 @@
+/**
+ * Environment variables, parsed once at start. Each field says what it does and its default; the README's
+ * configuration table lists the same. Nothing else reads process.env.
+ */
+import path from 'node:path'
+import { z } from 'zod'
+
+const Env = z.object({
+  /** Port the app (pages, API, socket.io) listens on; 0 picks a free one. */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Interface to listen on. 0.0.0.0 lets other machines (a classroom) connect. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Redis to use. Unset: 127.0.0.1:6379 if it answers, else a private redis-server child. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** PostgreSQL server to use (postgres://…). Unset: embedded PGlite. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Where embedded PGlite keeps its data directory. */
+  PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+  /** Minutes without a connected browser or API call before a room is cleaned up. */
+  ROOM_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  /** Events kept in each room's Redis Stream (older ones are trimmed). */
+  ROOM_EVENTS_MAX: z.coerce.number().int().min(1000).max(1_000_000).default(20_000),
+  /** Largest HTTP body or socket message accepted, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
+  /** debug, info, warn or error. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+})
+
+export type Config = ReturnType<typeof resolveConfig>
+
+export function resolveConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = Env.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dev: e.NODE_ENV !== 'production',
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    pgliteDir: path.resolve(e.PGLITE_DIR),
+    roomIdleMs: e.ROOM_IDLE_MINUTES * 60_000,
+    roomEventsMax: e.ROOM_EVENTS_MAX,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+export class ConfigError extends Error {
+  readonly code = 'E_CONFIG'
+}

@@ -1,0 +1,165 @@
+/**
+ * The engine: one per process. It owns the recorder, the cache observer and the expiry watch, and the rooms
+ * with their running labs. The HTTP API and the socket layer call only its methods; every input they pass
+ * has been shape-checked, and the engine validates action parameters against the lab's own schemas.
+ */
+import type { Redis } from 'ioredis'
+import type { Actor, LabEvent } from '../../lib/events'
+import { findLab, LABS } from '../../lib/labs/catalogue'
+import type { InspectResult, ReplayResult, RoomInfo, ServiceStatus } from '../../lib/protocol'
+import type { Database } from '../db/database'
+import { logger } from '../log'
+import { enableKeyspaceEvents } from '../redis/keyspace'
+import { CacheObserver } from './cache-observer'
+import { runDemo, type DemoResult } from './demo-runner'
+import { errors, issuesOf } from './errors'
+import { ExpiryWatch } from './expiry-watch'
+import { inspectRoom } from './inspector'
+import type { MetricsSnapshot } from './metrics'
+import { renderPrometheus } from './prometheus'
+import { Recorder } from './recorder'
+import { Rooms, type LiveRoom } from './rooms'
+
+const log = logger('engine')
+
+export interface EngineOptions {
+  redis: Redis
+  sub: Redis
+  db: Database
+  roomIdleMs: number
+  roomEventsMax: number
+  /** Sends a batch of a room's events to its browsers. */
+  emitBatch(room: string, events: LabEvent[]): void
+  /** Sends a lab's new settings to a room's browsers. */
+  emitState(room: string, lab: string, state: unknown): void
+}
+
+export class Engine {
+  readonly recorder: Recorder
+  readonly watch: ExpiryWatch
+  readonly observer: CacheObserver
+  readonly rooms: Rooms
+  private notifications = false
+
+  constructor(private readonly opts: EngineOptions) {
+    this.recorder = new Recorder(opts.redis, opts.emitBatch, { maxLen: opts.roomEventsMax })
+    this.watch = new ExpiryWatch(opts.redis)
+    this.observer = new CacheObserver({
+      sub: opts.sub,
+      command: opts.redis,
+      watch: this.watch,
+      isLive: (room) => this.rooms.isLive(room),
+      record: (room, event) => this.recorder.record(room, event),
+      db: opts.redis.options.db ?? 0,
+    })
+    this.rooms = new Rooms(
+      { redis: opts.redis, db: opts.db, recorder: this.recorder, observer: this.observer, watch: this.watch },
+      { idleMs: opts.roomIdleMs, publishState: opts.emitState },
+    )
+  }
+
+  async start(): Promise<void> {
+    const keyspace = await enableKeyspaceEvents(this.opts.redis)
+    this.notifications = keyspace.ok
+    if (!keyspace.ok) log.warn(`keyspace notifications unavailable (${keyspace.detail}); the timeline shows the app's own events only`)
+    await this.observer.start()
+    this.rooms.startJanitor()
+    void this.rooms.sweepOrphans().catch((err) => log.warn('orphan sweep failed', err))
+  }
+
+  async stop(): Promise<void> {
+    await this.rooms.stop()
+    await this.recorder.closeAll()
+    this.watch.stop()
+    await this.observer.stop()
+  }
+
+  get keyspaceNotifications(): boolean {
+    return this.notifications
+  }
+
+  async createRoom(): Promise<RoomInfo> {
+    const live = await this.rooms.create()
+    return this.info(live)
+  }
+
+  async room(id: string): Promise<LiveRoom> {
+    const live = await this.rooms.get(id)
+    this.rooms.touch(live)
+    return live
+  }
+
+  async info(live: LiveRoom): Promise<RoomInfo> {
+    const labs: Record<string, unknown> = {}
+    for (const [id, lab] of live.labs) labs[id] = lab.state()
+    return {
+      id: live.room.id,
+      prefix: live.room.keys.prefix,
+      lastSeq: this.recorder.lastSeq(live.room.id),
+      firstSeq: await this.recorder.firstSeq(live.room.id),
+      labs,
+    }
+  }
+
+  /**
+   * Runs `{ lab, action, ...params }` in a room: the same call for a button, the HTTP API and a demo step.
+   * Unknown labs and actions, and parameters that do not fit the action's schema, are 4xx errors.
+   */
+  async act(roomId: string, body: { lab: string; action: string } & Record<string, unknown>, by: Actor): Promise<unknown> {
+    const live = await this.room(roomId)
+    const { lab: labId, action, ...rest } = body
+    const spec = findLab(labId)
+    const lab = live.labs.get(labId)
+    if (!spec || !lab) throw errors.unknownLab(labId, LABS.map((l) => l.id))
+    const actionSpec = Object.hasOwn(spec.actions, action) ? spec.actions[action] : undefined
+    if (!actionSpec) throw errors.unknownAction(labId, action, Object.keys(spec.actions))
+    delete rest.room
+    const parsed = actionSpec.params.strict().safeParse(rest)
+    if (!parsed.success) throw errors.invalid(`Invalid parameters for ${labId}.${action}`, issuesOf(parsed.error))
+    const params = parsed.data as Record<string, unknown>
+    if (action === 'demo') return this.demo(live, labId, params.id as string)
+    return lab.act(action, params, by)
+  }
+
+  private async demo(live: LiveRoom, labId: string, demoId: string): Promise<DemoResult> {
+    const spec = findLab(labId)!
+    const demo = spec.demos.find((d) => d.id === demoId)
+    if (!demo) throw errors.unknownDemo(labId, demoId)
+    if (live.demo) throw errors.busy(`The demo "${live.demo}" is still running in this room.`)
+    live.demo = demoId
+    try {
+      return await runDemo(live.room, this.recorder, demo, (action, params) =>
+        this.act(live.room.id, { lab: labId, action, ...params }, 'demo'),
+      )
+    } finally {
+      live.demo = undefined
+    }
+  }
+
+  async replay(roomId: string, after: number, limit: number): Promise<ReplayResult> {
+    await this.room(roomId)
+    return this.recorder.replay(roomId, after, limit)
+  }
+
+  async inspect(roomId: string): Promise<InspectResult> {
+    const live = await this.room(roomId)
+    return inspectRoom(live.room, this.opts.redis, this.opts.db)
+  }
+
+  async metrics(roomId: string): Promise<MetricsSnapshot> {
+    const live = await this.room(roomId)
+    return live.room.metrics.snapshot()
+  }
+
+  prometheus(): string {
+    return renderPrometheus(this.rooms.all().map((l) => ({ id: l.room.id, metrics: l.room.metrics })))
+  }
+
+  status(redisOk: boolean, dbOk: boolean, dbDetail?: string): ServiceStatus {
+    return {
+      redis: { ok: redisOk },
+      db: { ok: dbOk, kind: this.opts.db.kind, detail: dbDetail },
+      notifications: this.notifications,
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Errors with a stable code, an HTTP status and, where it helps, the key involved and the cause. The API and
+ * the socket turn them into `{ error: { code, message, issues? } }`; anything else is a 500.
+ */
+export class LabError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly extra: { key?: string; issues?: { path: string; message: string }[]; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause })
+  }
+}
+
+export const errors = {
+  invalid: (message: string, issues?: { path: string; message: string }[]) =>
+    new LabError('E_INVALID', 400, message, { issues }),
+  unknownRoom: (room: string) =>
+    new LabError('E_UNKNOWN_ROOM', 404, `No room "${room}": it may have been cleaned up after being idle. Create a new one.`),
+  unknownLab: (lab: string, known: string[]) =>
+    new LabError('E_UNKNOWN_LAB', 404, `No lab "${lab}". Labs: ${known.join(', ')}.`),
+  unknownAction: (lab: string, action: string, known: string[]) =>
+    new LabError('E_UNKNOWN_ACTION', 400, `Lab "${lab}" has no action "${action}". Actions: ${known.join(', ')}.`),
+  unknownDemo: (lab: string, demo: string) => new LabError('E_UNKNOWN_DEMO', 400, `Lab "${lab}" has no demo "${demo}".`),
+  busy: (message: string) => new LabError('E_BUSY', 409, message),
+  cacheUnavailable: (key: string, cause: unknown) =>
+    new LabError('E_CACHE_UNAVAILABLE', 503, `Redis did not answer for ${key}: ${(cause as Error)?.message ?? cause}`, {
+      key,
+      cause,
+    }),
+  dbUnavailable: (cause: unknown) =>
+    new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${(cause as Error)?.message ?? cause}`, { cause }),
+  tooMany: (message: string) => new LabError('E_LIMIT', 429, message),
+}
+
+/** zod issues as `{ path, message }`, the shape the API returns. */
+export function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }) {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }))
+}

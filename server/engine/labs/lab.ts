@@ -1,0 +1,27 @@
+/** What the engine needs from a running lab: its settings for the UI, its actions, reset and stop. */
+import type { Actor } from '../../../lib/events'
+import type { LabSpec } from '../../../lib/labs/types'
+import type { Database } from '../../db/database'
+import type { Room } from '../room'
+
+export interface LabEnv {
+  db: Database
+  /** Tells the room's browsers the lab's settings changed. */
+  publishState(state: unknown): void
+  /** Deletes the room's cached data keys (not its event stream), recording each delete. */
+  clearCache(): Promise<number>
+  /** Restores the room's database rows to the seed data. */
+  reseed(): Promise<void>
+}
+
+export interface LabInstance {
+  state(): unknown
+  /** Runs an action whose params were already validated against the lab spec's schema. */
+  act(action: string, params: Record<string, unknown>, by: Actor): Promise<unknown>
+  stop(): void
+}
+
+export interface LabDefinition {
+  spec: LabSpec
+  create(room: Room, env: LabEnv): LabInstance
+}

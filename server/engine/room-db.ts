@@ -1,0 +1,83 @@
+/**
+ * A room's database as one request sees it. Every statement is recorded with its duration (including the
+ * room's artificial latency, so a miss visibly costs something), counted in flight while it runs, and
+ * reported to the consistency oracle when it reads or writes a row version.
+ */
+import { make, roundMs, type EventContext, type EventInput } from '../../lib/events'
+import { dataKey } from '../../lib/keys'
+import type { Database } from '../db/database'
+import { errors } from './errors'
+import type { RoomMetrics } from './metrics'
+import type { Oracle } from './oracle'
+
+export interface DbDeps {
+  db: Database
+  room: string
+  metrics: RoomMetrics
+  oracle: Oracle
+  latency(): { ms: number; jitterMs: number }
+  record(event: EventInput): void
+}
+
+export interface UserRow {
+  id: number
+  name: string
+  email: string
+  popular: boolean
+  version: number
+  updated_at: string
+}
+
+const USER_COLUMNS = 'id, name, email, popular, version, updated_at'
+
+export class RoomDb {
+  constructor(
+    private readonly deps: DbDeps,
+    private readonly ctx: EventContext,
+  ) {}
+
+  async getUser(id: number): Promise<UserRow | undefined> {
+    const sql = `SELECT ${USER_COLUMNS} FROM users WHERE room = $1 AND id = $2`
+    const rows = await this.run<UserRow>('query', sql, [id], dataKey.user(id))
+    const user = rows[0]
+    if (user) this.deps.oracle.observed(dataKey.user(id), user.version, Date.now())
+    return user
+  }
+
+  /** Renames the user and bumps its version; returns the new row. */
+  async updateUser(id: number, name: string): Promise<UserRow | undefined> {
+    const sql = `UPDATE users SET name = $3, version = version + 1, updated_at = now() WHERE room = $1 AND id = $2 RETURNING ${USER_COLUMNS}`
+    const rows = await this.run<UserRow>('update', sql, [id, name], dataKey.user(id))
+    const user = rows[0]
+    if (user) this.deps.oracle.committed(dataKey.user(id), user.version, Date.now())
+    return user
+  }
+
+  private async run<T extends { version?: number }>(
+    kind: 'query' | 'update',
+    sql: string,
+    params: unknown[],
+    key: string,
+  ): Promise<T[]> {
+    const { db, room, metrics, record } = this.deps
+    const started = performance.now()
+    metrics.queryStarted()
+    try {
+      const { ms: latency, jitterMs } = this.deps.latency()
+      const delay = latency + Math.random() * jitterMs
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay))
+      const result = await db.query<T>(sql, [room, ...params])
+      const ms = roundMs(performance.now() - started)
+      const version = result.rows[0]?.version
+      if (kind === 'query') record(make('query', 'db', { sql, ms, rows: result.rowCount, version }, key, this.ctx))
+      else record(make('update', 'db', { sql, ms, version }, key, this.ctx))
+      return result.rows
+    } catch (err) {
+      const ms = roundMs(performance.now() - started)
+      record(make('db-error', 'db', { sql, ms, message: (err as Error).message }, key, this.ctx))
+      throw errors.dbUnavailable(err)
+    } finally {
+      metrics.queryEnded()
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * A room: one isolated lab world. Its keys live under `lab:<room>:`, its rows carry its id, its events go to
+ * its own stream and socket.io room. A room holds the per-room parts of the engine (settings, metrics, the
+ * consistency oracle) and opens request scopes through which strategies reach the cache and the database.
+ */
+import type { Redis } from 'ioredis'
+import { make, roundMs, type Actor, type EventInput } from '../../lib/events'
+import { roomKeys } from '../../lib/keys'
+import type { Database } from '../db/database'
+import type { CacheObserver } from './cache-observer'
+import type { ExpiryWatch } from './expiry-watch'
+import { RoomMetrics } from './metrics'
+import { Oracle } from './oracle'
+import type { Recorder } from './recorder'
+import { RoomCache } from './room-cache'
+import { RoomDb } from './room-db'
+
+export interface RoomDeps {
+  redis: Redis
+  db: Database
+  recorder: Recorder
+  observer: CacheObserver
+  watch: ExpiryWatch
+}
+
+let requestCounter = 0
+/** Keys tracked per room for the inspector; a lab with more keys shows the first ones. */
+const MAX_KNOWN_KEYS = 10_000
+
+/** What one request sees: its id, the cache and database bound to it, and how to finish it. */
+export interface Scope {
+  req: string
+  cache: RoomCache
+  db: RoomDb
+  /** Records a stale read if `served` is older than the database's version of the entity. */
+  checkFreshness(key: string, served: number | undefined): void
+}
+
+export interface Outcome {
+  ok: boolean
+  from?: 'cache' | 'db' | 'none'
+  version?: number
+  error?: string
+}
+
+export class Room {
+  readonly keys: ReturnType<typeof roomKeys>
+  readonly metrics = new RoomMetrics()
+  readonly oracle = new Oracle()
+  readonly createdAt = Date.now()
+  lastActive = Date.now()
+  /** Browsers connected to the room right now. */
+  viewers = 0
+  /** Data keys Redis may hold for the room, learned from its cache events (for the inspector). */
+  readonly knownKeys = new Set<string>()
+  /** Artificial database latency for every query in the room. */
+  dbLatency = { ms: 0, jitterMs: 0 }
+  private unlisten: () => void
+
+  constructor(
+    readonly id: string,
+    private readonly deps: RoomDeps,
+  ) {
+    this.keys = roomKeys(id)
+    this.unlisten = deps.recorder.listen(id, (event) => {
+      this.metrics.observe(event)
+      if (event.lane !== 'cache' || !event.key) return
+      if (event.kind === 'set' || event.kind === 'expire' || event.kind === 'cache-op') {
+        if (this.knownKeys.size < MAX_KNOWN_KEYS) this.knownKeys.add(event.key)
+      } else if (event.kind === 'del' || event.kind === 'expired' || event.kind === 'evicted') {
+        this.knownKeys.delete(event.key)
+      }
+    })
+  }
+
+  record(event: EventInput): void {
+    this.deps.recorder.record(this.id, event)
+  }
+
+  touch(): void {
+    this.lastActive = Date.now()
+  }
+
+  /**
+   * Runs one request: records `request`, gives `fn` a scope tied to the request id, records `response` with
+   * the outcome `fn` returns (or the error it throws, which is rethrown).
+   */
+  async request<T extends Outcome>(
+    action: string,
+    by: Actor,
+    fn: (scope: Scope) => Promise<T>,
+    opts: { key?: string; label?: string; node?: string } = {},
+  ): Promise<T> {
+    const req = `r${(++requestCounter).toString(36)}`
+    const ctx = { req, node: opts.node }
+    const started = performance.now()
+    this.touch()
+    this.record(make('request', 'client', { action, by, label: opts.label }, opts.key, ctx))
+    const scope = this.scope(ctx)
+    try {
+      const outcome = await fn(scope)
+      const ms = roundMs(performance.now() - started)
+      const { ok, from, version, error } = outcome
+      this.record(make('response', 'client', { ms, ok, from, version, error }, opts.key, ctx))
+      return outcome
+    } catch (err) {
+      const ms = roundMs(performance.now() - started)
+      this.record(make('response', 'client', { ms, ok: false, error: (err as Error).message }, opts.key, ctx))
+      throw err
+    }
+  }
+
+  scope(ctx: { req: string; node?: string }): Scope {
+    const { redis, observer, watch, db } = this.deps
+    const record = (e: EventInput) => this.record(e)
+    const cache = new RoomCache({ redis, observer, watch, full: this.keys.full, record }, ctx)
+    const roomDb = new RoomDb(
+      { db, room: this.id, metrics: this.metrics, oracle: this.oracle, latency: () => this.dbLatency, record },
+      ctx,
+    )
+    return {
+      req: ctx.req,
+      cache,
+      db: roomDb,
+      checkFreshness: (key, served) => {
+        if (served === undefined) return
+        const verdict = this.oracle.judge(key, served, Date.now())
+        if (verdict.stale) {
+          record(
+            make('stale-read', 'app', { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }, key, ctx),
+          )
+        }
+      },
+    }
+  }
+
+  dispose(): void {
+    this.unlisten()
+  }
+}

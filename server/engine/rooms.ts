@@ -1,0 +1,236 @@
+/**
+ * Room lifecycle: create (metadata in Redis, seed rows, open the recorder), find (in memory, or rehydrated
+ * from Redis after a restart), clean up when idle (SCAN + UNLINK on the prefix, rows deleted), and a sweep at
+ * start that removes what rooms left behind when the process died.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { make } from '../../lib/events'
+import { isInternalKey, parseRoomKey, roomKeys } from '../../lib/keys'
+import type { Database } from '../db/database'
+import { deleteRoomRows, roomsWithRows, seedRoom } from '../db/seed'
+import { logger } from '../log'
+import { errors } from './errors'
+import type { LabEnv, LabInstance } from './labs/lab'
+import { LAB_DEFINITIONS } from './labs'
+import { Room, type RoomDeps } from './room'
+
+const log = logger('rooms')
+
+export interface RoomsOptions {
+  idleMs: number
+  publishState(room: string, lab: string, state: unknown): void
+}
+
+export interface LiveRoom {
+  room: Room
+  labs: Map<string, LabInstance>
+  /** Set while a demo runs, so two cannot interleave. */
+  demo?: string
+}
+
+export class Rooms {
+  private live = new Map<string, LiveRoom>()
+  private loading = new Map<string, Promise<LiveRoom>>()
+  private janitor: NodeJS.Timeout | undefined
+  private metaTouched = new Map<string, number>()
+
+  constructor(
+    private readonly deps: RoomDeps & { redis: Redis; db: Database },
+    private readonly opts: RoomsOptions,
+  ) {}
+
+  isLive(id: string): boolean {
+    return this.live.has(id)
+  }
+
+  all(): LiveRoom[] {
+    return [...this.live.values()]
+  }
+
+  async create(): Promise<LiveRoom> {
+    const id = newRoomId()
+    const keys = roomKeys(id)
+    await this.deps.redis
+      .multi()
+      .hset(keys.meta, 'created', Date.now())
+      .pexpire(keys.meta, this.metaTtl())
+      .exec()
+    await seedRoom(this.deps.db, id)
+    return this.open(id)
+  }
+
+  /** The room, loading it if it exists in Redis but not in this process. Throws E_UNKNOWN_ROOM. */
+  async get(id: string): Promise<LiveRoom> {
+    const live = this.live.get(id)
+    if (live) return live
+    let loading = this.loading.get(id)
+    if (!loading) {
+      loading = this.rehydrate(id).finally(() => this.loading.delete(id))
+      this.loading.set(id, loading)
+    }
+    return loading
+  }
+
+  /** Marks activity: postpones idle cleanup, and refreshes the metadata TTL at most once a minute. */
+  touch(live: LiveRoom): void {
+    live.room.touch()
+    const last = this.metaTouched.get(live.room.id) ?? 0
+    if (Date.now() - last < 60_000) return
+    this.metaTouched.set(live.room.id, Date.now())
+    this.deps.redis.pexpire(live.room.keys.meta, this.metaTtl()).catch(() => {})
+  }
+
+  startJanitor(): void {
+    this.janitor = setInterval(() => void this.sweepIdle(), Math.min(60_000, this.opts.idleMs / 2))
+    this.janitor.unref()
+  }
+
+  async sweepIdle(): Promise<string[]> {
+    const cutoff = Date.now() - this.opts.idleMs
+    const idle = this.all().filter((l) => l.room.viewers === 0 && !l.demo && l.room.lastActive < cutoff)
+    for (const l of idle) await this.destroy(l.room.id).catch((err) => log.warn(`cleanup of ${l.room.id} failed`, err))
+    return idle.map((l) => l.room.id)
+  }
+
+  /** Removes a room everywhere: labs stopped, keys unlinked, rows deleted. */
+  async destroy(id: string): Promise<void> {
+    const live = this.live.get(id)
+    if (live) {
+      for (const lab of live.labs.values()) lab.stop()
+      this.live.delete(id)
+      live.room.dispose()
+      await this.deps.recorder.close(id)
+    }
+    this.metaTouched.delete(id)
+    this.deps.watch.cancelPrefix(roomKeys(id).prefix)
+    const removed = await unlinkMatching(this.deps.redis, roomKeys(id).pattern)
+    await deleteRoomRows(this.deps.db, id)
+    log.info(`room ${id} cleaned up (${removed} keys)`)
+  }
+
+  /** Deletes a room's data keys (not its stream or metadata), recording each delete as the app's. */
+  async clearCache(live: LiveRoom): Promise<number> {
+    const { room } = live
+    const keys: string[] = []
+    await scanEach(this.deps.redis, room.keys.pattern, (batch) => {
+      for (const full of batch) {
+        const parsed = parseRoomKey(full)
+        if (parsed && !isInternalKey(parsed.key)) keys.push(full)
+      }
+    })
+    if (keys.length === 0) return 0
+    for (const full of keys) {
+      this.deps.observer.expect(full, ['del'])
+      this.deps.watch.cancel(full)
+    }
+    await this.deps.redis.unlink(...keys)
+    for (const full of keys) room.record(make('del', 'cache', { existed: true }, parseRoomKey(full)!.key, { src: 'app' }))
+    return keys.length
+  }
+
+  /**
+   * Removes what dead processes left: rows of rooms that have no metadata in Redis any more, and keys under
+   * `lab:<room>:` for such rooms. Runs in the background at start.
+   */
+  async sweepOrphans(): Promise<{ rooms: number; keys: number }> {
+    const { redis, db } = this.deps
+    const orphanRooms = new Set<string>()
+    for (const id of await roomsWithRows(db)) {
+      if (!this.live.has(id) && (await redis.exists(roomKeys(id).meta)) === 0) orphanRooms.add(id)
+    }
+    let keys = 0
+    const checked = new Map<string, boolean>()
+    await scanEach(redis, 'lab:*', async (batch) => {
+      const dead: string[] = []
+      for (const full of batch) {
+        const parsed = parseRoomKey(full)
+        if (!parsed || this.live.has(parsed.room)) continue
+        let alive = checked.get(parsed.room)
+        if (alive === undefined) {
+          alive = (await redis.exists(roomKeys(parsed.room).meta)) === 1
+          checked.set(parsed.room, alive)
+        }
+        if (!alive) {
+          dead.push(full)
+          orphanRooms.add(parsed.room)
+        }
+      }
+      if (dead.length > 0) keys += await redis.unlink(...dead)
+    })
+    for (const id of orphanRooms) await deleteRoomRows(db, id)
+    if (orphanRooms.size > 0) log.info(`swept ${orphanRooms.size} abandoned rooms (${keys} keys)`)
+    return { rooms: orphanRooms.size, keys }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.janitor)
+    for (const live of this.live.values()) {
+      for (const lab of live.labs.values()) lab.stop()
+      live.room.dispose()
+    }
+  }
+
+  private async rehydrate(id: string): Promise<LiveRoom> {
+    const exists = await this.deps.redis.exists(roomKeys(id).meta)
+    if (exists === 0) throw errors.unknownRoom(id)
+    const { rows } = await this.deps.db.query('SELECT 1 FROM users WHERE room = $1 LIMIT 1', [id])
+    if (rows.length === 0) await seedRoom(this.deps.db, id)
+    return this.open(id)
+  }
+
+  private async open(id: string): Promise<LiveRoom> {
+    await this.deps.recorder.open(id)
+    const room = new Room(id, this.deps)
+    const live: LiveRoom = { room, labs: new Map() }
+    for (const [labId, def] of Object.entries(LAB_DEFINITIONS)) {
+      live.labs.set(labId, def.create(room, this.labEnv(live, labId)))
+    }
+    this.live.set(id, live)
+    return live
+  }
+
+  private labEnv(live: LiveRoom, labId: string): LabEnv {
+    return {
+      db: this.deps.db,
+      publishState: (state) => this.opts.publishState(live.room.id, labId, state),
+      clearCache: () => this.clearCache(live),
+      reseed: () => seedRoom(this.deps.db, live.room.id),
+    }
+  }
+
+  private metaTtl(): number {
+    return Math.round(this.opts.idleMs * 2)
+  }
+}
+
+/** Room ids: 12 characters of [a-z0-9] from a CSPRNG (62 bits): not guessable in practice. */
+export function newRoomId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+  const bytes = randomBytes(12)
+  let id = ''
+  for (const b of bytes) id += alphabet[b % alphabet.length]
+  return id
+}
+
+/** SCAN MATCH over the whole keyspace, handing each batch to fn; never KEYS, so Redis is never blocked. */
+export async function scanEach(
+  redis: Redis,
+  pattern: string,
+  fn: (keys: string[]) => void | Promise<void>,
+): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+    cursor = next
+    if (keys.length > 0) await fn(keys)
+  } while (cursor !== '0')
+}
+
+async function unlinkMatching(redis: Redis, pattern: string): Promise<number> {
+  let removed = 0
+  await scanEach(redis, pattern, async (keys) => {
+    removed += await redis.unlink(...keys)
+  })
+  return removed
+}

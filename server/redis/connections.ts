@@ -1,0 +1,78 @@
+/**
+ * The app's Redis connections: one for commands (auto-pipelined, fail-fast so a read can fall back to the
+ * database instead of waiting in an offline queue), one for SUBSCRIBE/PSUBSCRIBE (a subscribed connection
+ * can do nothing else), and later one for blocking stream reads.
+ */
+import { Redis, type RedisOptions } from 'ioredis'
+import { logger } from '../log'
+
+const log = logger('redis')
+
+/** Reconnect quickly at first, then every 2 s at most, forever. */
+const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000)
+
+/**
+ * Options for clients on a request path. Without these, ioredis queues commands while Redis is down and a
+ * GET can wait more than a minute before failing; with them it rejects at once and the caller falls back.
+ */
+export const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  commandTimeout: 2000,
+  connectTimeout: 2000,
+  retryStrategy,
+}
+
+export interface RedisConnections {
+  command: Redis
+  sub: Redis
+  /** True while the command connection is ready. */
+  readonly healthy: boolean
+  onHealth(listener: (ok: boolean, detail?: string) => void): void
+  close(): Promise<void>
+}
+
+export async function connectRedis(url: string, name = 'cachelab'): Promise<RedisConnections> {
+  const command = new Redis(url, {
+    ...FAIL_FAST,
+    enableAutoPipelining: true,
+    lazyConnect: true,
+    connectionName: `${name}:cmd`,
+  })
+  const sub = new Redis(url, { retryStrategy, lazyConnect: true, connectionName: `${name}:sub` })
+  const listeners: ((ok: boolean, detail?: string) => void)[] = []
+  let healthy = false
+  let closing = false
+  let lastError = ''
+  const setHealth = (ok: boolean, detail?: string) => {
+    if (ok === healthy || closing) return
+    healthy = ok
+    if (ok) log.info('Redis connection ready')
+    else log.warn(`Redis connection lost${detail ? `: ${detail}` : ''}`)
+    for (const l of listeners) l(ok, detail)
+  }
+  command.on('ready', () => setHealth(true))
+  command.on('close', () => setHealth(false, lastError || 'connection closed'))
+  for (const client of [command, sub]) {
+    client.on('error', (err: Error) => {
+      // ioredis emits an error per failed reconnect; log each distinct one once.
+      if (err.message !== lastError) log.debug(`${client.options.connectionName}: ${err.message}`)
+      lastError = err.message
+    })
+  }
+  await Promise.all([command.connect(), sub.connect()])
+  return {
+    command,
+    sub,
+    get healthy() {
+      return healthy
+    },
+    onHealth: (l) => void listeners.push(l),
+    async close() {
+      closing = true
+      await Promise.allSettled([command.quit(), sub.quit()])
+      command.disconnect()
+      sub.disconnect()
+    },
+  }
+}
