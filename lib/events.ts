@@ -95,7 +95,8 @@ function member<K extends Kind>(kind: K): KindSchema<K> {
 
 const members = KINDS.map(member) as unknown as [KindSchema<Kind>, ...KindSchema<Kind>[]]
 
-export const LabEvent = z.discriminatedUnion('kind', members)
+/** Parses one event; the parsed value has the precise per-kind type below. */
+export const LabEvent = z.discriminatedUnion('kind', members) as unknown as z.ZodType<LabEvent>
 
 /** One event as recorded (numbered, timed). */
 export type LabEvent = { [K in Kind]: EventOf<K> }[Kind]

@@ -69,6 +69,30 @@ export interface InspectResult {
   truncated: boolean
 }
 
+/** A room's metrics (GET /api/rooms/:id/metrics). */
+export interface MetricsSnapshot {
+  requests: number
+  hits: number
+  misses: number
+  /** hits / (hits + misses), null before the first read. */
+  hitRatio: number | null
+  dbQueries: number
+  dbWrites: number
+  dbErrors: number
+  dbInFlight: number
+  dbInFlightPeak: number
+  staleReads: number
+  /** Keys the app deleted or expired on purpose. */
+  invalidations: number
+  /** Expirations and evictions Redis reported. */
+  expirations: number
+  evictions: number
+  cacheErrors: number
+  /** Cache changes made from outside the app (redis-cli). */
+  outsideOps: number
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null; count: number }
+}
+
 export interface ServiceStatus {
   redis: { ok: boolean; detail?: string }
   db: { ok: boolean; kind: 'pglite' | 'postgres'; detail?: string }

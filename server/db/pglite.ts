@@ -13,7 +13,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
       const result = await q.query<T>(sql, params)
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length }
+      // PGlite reports affectedRows 0 for a SELECT; rows returned count as the statement's rows.
+      return { rows: result.rows, rowCount: Math.max(result.rows.length, result.affectedRows ?? 0) }
     },
   })
   const top = wrap(db)

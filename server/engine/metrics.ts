@@ -3,32 +3,10 @@
  * pictures cannot disagree), plus the in-flight query gauge the database wrapper keeps.
  */
 import type { LabEvent } from '../../lib/events'
+import type { MetricsSnapshot } from '../../lib/protocol'
 
 /** Latencies kept for percentiles: a ring of the most recent responses. */
 const SAMPLES = 4096
-
-export interface MetricsSnapshot {
-  requests: number
-  hits: number
-  misses: number
-  /** hits / (hits + misses), null before the first read. */
-  hitRatio: number | null
-  dbQueries: number
-  dbWrites: number
-  dbErrors: number
-  dbInFlight: number
-  dbInFlightPeak: number
-  staleReads: number
-  /** Keys the app deleted or expired on purpose. */
-  invalidations: number
-  /** Expirations and evictions Redis reported. */
-  expirations: number
-  evictions: number
-  cacheErrors: number
-  /** Cache changes made from outside the app (redis-cli). */
-  outsideOps: number
-  latencyMs: { p50: number | null; p95: number | null; p99: number | null; count: number }
-}
 
 export class RoomMetrics {
   requests = 0

@@ -276,7 +276,7 @@ function decode(fields: string[]): LabEvent[] {
   if (i < 0) return []
   try {
     const parsed = LabEventList.safeParse(JSON.parse(fields[i + 1]!))
-    return parsed.success ? (parsed.data as LabEvent[]) : []
+    return parsed.success ? parsed.data : []
   } catch {
     return []
   }

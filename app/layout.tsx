@@ -1,0 +1,65 @@
+import type { Metadata, Viewport } from 'next'
+import Link from 'next/link'
+import { ThemeToggle } from '@/components/theme-toggle'
+import './globals.css'
+
+export const metadata: Metadata = {
+  title: { default: 'Cache Invalidation Lab', template: '%s · Cache Invalidation Lab' },
+  description:
+    'Learn cache invalidation by doing it: real Redis, real Postgres, every cache and database event live in your browser.',
+}
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#fafafa' },
+    { media: '(prefers-color-scheme: dark)', color: '#09090b' },
+  ],
+}
+
+/** Applies the saved or system theme before the first paint, so the page never flashes the wrong one. */
+const THEME_SCRIPT = `try{var t=localStorage.getItem('cachelab.theme');var d=t?t==='dark':matchMedia('(prefers-color-scheme: dark)').matches;document.documentElement.classList.toggle('dark',d)}catch(e){}`
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
+      <body className="min-h-screen font-sans antialiased">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow dark:focus:bg-zinc-900"
+        >
+          Skip to content
+        </a>
+        <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
+          <nav className="mx-auto flex h-12 max-w-[1600px] items-center gap-4 px-4" aria-label="Main">
+            <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+              <Logo />
+              <span>Cache Invalidation Lab</span>
+            </Link>
+            <Link href="/#labs" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+              Labs
+            </Link>
+            <div className="ml-auto">
+              <ThemeToggle />
+            </div>
+          </nav>
+        </header>
+        <div id="main">{children}</div>
+      </body>
+    </html>
+  )
+}
+
+function Logo() {
+  return (
+    <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">
+      <rect x="3" y="4" width="18" height="5" rx="1.5" className="fill-[var(--color-lane-cache)]" />
+      <rect x="3" y="10.5" width="18" height="5" rx="1.5" className="fill-[var(--color-lane-db)]" opacity="0.85" />
+      <rect x="3" y="17" width="18" height="3.5" rx="1.5" className="fill-[var(--color-lane-client)]" opacity="0.7" />
+    </svg>
+  )
+}

@@ -1,0 +1,122 @@
+'use client'
+
+import { useEffect, useState } from 'react'
+import type { InspectedKey } from '@/lib/protocol'
+import { formatMs } from '@/lib/describe'
+import { cn } from '@/lib/cn'
+import { useRoom } from './room-provider'
+import { Panel } from './ui/panel'
+
+/**
+ * Each key Redis holds for the room, beside the truth: the cached version next to the database's, the TTL
+ * counting down, and how long the cached copy has been stale. Read from Redis and the database (not
+ * guessed from events), refreshed when cache events arrive.
+ */
+export function KeyInspector() {
+  const { inspect, inspectReceivedAt } = useRoom()
+  const now = useNow(100)
+  const keys = inspect?.keys ?? []
+  return (
+    <Panel
+      title="Key inspector"
+      region="inspector"
+      actions={<span className="text-xs text-zinc-500">cache beside database truth</span>}
+      bodyClassName="overflow-x-auto"
+    >
+      {keys.length === 0 ? (
+        <p className="p-4 text-sm text-zinc-500">
+          No keys cached in this room right now. A read that misses will put one here.
+        </p>
+      ) : (
+        <table className="w-full text-left text-xs" data-testid="inspector-table">
+          <thead className="text-[11px] tracking-wide text-zinc-500 uppercase">
+            <tr className="border-b border-zinc-200 dark:border-zinc-800">
+              <th className="px-3 py-1.5 font-semibold">Key</th>
+              <th className="px-3 py-1.5 font-semibold">Cached</th>
+              <th className="px-3 py-1.5 font-semibold">Database</th>
+              <th className="px-3 py-1.5 font-semibold">TTL left</th>
+              <th className="px-3 py-1.5 font-semibold">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <KeyRow key={k.key} k={k} at={inspect!.at} elapsed={Math.max(0, now - inspectReceivedAt)} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {inspect?.truncated && (
+        <p className="border-t border-zinc-200 px-3 py-1.5 text-xs text-zinc-500 dark:border-zinc-800">
+          Showing the first {keys.length} keys.
+        </p>
+      )}
+    </Panel>
+  )
+}
+
+/** `elapsed`: ms since the snapshot arrived; `at` is when the server took it (server clock). */
+function KeyRow({ k, at, elapsed }: { k: InspectedKey; at: number; elapsed: number }) {
+  const left = k.ttlMs === null ? null : Math.max(0, k.ttlMs - elapsed)
+  const stale = k.staleSince !== null
+  const name = nameOf(k.value)
+  return (
+    <tr
+      data-key={k.key}
+      data-stale={stale}
+      className={cn('border-b border-zinc-100 dark:border-zinc-800/60', stale && 'bg-rose-50 dark:bg-rose-950/30')}
+    >
+      <td className="px-3 py-1.5 font-mono">{k.key}</td>
+      <td className="max-w-[16rem] px-3 py-1.5">
+        {k.version !== null ? (
+          <span>
+            <span className="font-mono font-semibold">v{k.version}</span>
+            {name && <span className="ml-1.5 text-zinc-500">{name}</span>}
+          </span>
+        ) : (
+          <span className="block truncate font-mono text-zinc-500" title={k.value ?? k.type}>
+            {k.value !== null ? JSON.stringify(k.value) : `(${k.type})`}
+          </span>
+        )}
+      </td>
+      <td className="px-3 py-1.5 font-mono">{k.dbVersion !== null ? `v${k.dbVersion}` : '—'}</td>
+      <td className="px-3 py-1.5">
+        {left === null ? (
+          <span className="font-medium text-amber-700 dark:text-amber-400">no TTL</span>
+        ) : (
+          <span className="font-mono tabular-nums">{(left / 1000).toFixed(1)} s</span>
+        )}
+      </td>
+      <td className="px-3 py-1.5">
+        {stale ? (
+          <span className="font-semibold text-rose-700 dark:text-rose-300">
+            stale for <span className="font-mono tabular-nums">{formatMs(Math.max(0, at + elapsed - k.staleSince!))}</span>
+          </span>
+        ) : k.dbVersion !== null && k.version !== null ? (
+          <span className="text-emerald-700 dark:text-emerald-400">fresh</span>
+        ) : (
+          <span className="text-zinc-500">not a row</span>
+        )}
+      </td>
+    </tr>
+  )
+}
+
+function nameOf(value: string | null): string | undefined {
+  if (!value) return undefined
+  try {
+    const v = JSON.parse(value) as { name?: unknown }
+    return typeof v.name === 'string' ? v.name : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The current time, updated every `ms` while mounted (for countdowns). */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms)
+    return () => clearInterval(t)
+  }, [ms])
+  return now
+}

@@ -1,0 +1,94 @@
+/** Short human text for an event: the words on its timeline chip, and its longer detail. */
+import type { LabEvent } from './events'
+
+export function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)} ms`
+  if (ms < 10) return `${ms.toFixed(1)} ms`
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
+}
+
+export function formatTtl(ttlMs: number | null): string {
+  if (ttlMs === null) return 'no TTL'
+  return ttlMs < 1000 ? `${ttlMs} ms` : `${Number((ttlMs / 1000).toFixed(1))} s`
+}
+
+/** The chip's label: what happened, in a word or two. */
+export function label(e: LabEvent): string {
+  switch (e.kind) {
+    case 'request':
+      return e.data.action
+    case 'response':
+      return e.data.ok ? 'ok' : 'failed'
+    case 'stale-read':
+      return 'STALE'
+    case 'cache-op':
+      return e.data.op
+    case 'setting':
+      return e.data.name
+    default:
+      return e.kind
+  }
+}
+
+/** The chip's detail: the figures that matter for this kind. */
+export function detail(e: LabEvent): string {
+  switch (e.kind) {
+    case 'request':
+      return e.data.by === 'you' ? '' : `by ${e.data.by}`
+    case 'response': {
+      const from = e.data.from && e.data.from !== 'none' ? ` from ${e.data.from}` : ''
+      const v = e.data.version !== undefined ? ` v${e.data.version}` : ''
+      return e.data.ok ? `${formatMs(e.data.ms)}${from}${v}` : `${formatMs(e.data.ms)} ${e.data.error ?? ''}`
+    }
+    case 'hit':
+      return `${e.data.version !== undefined ? `v${e.data.version} ` : ''}${formatMs(e.data.ms)}`
+    case 'miss':
+      return e.data.reason === 'unreadable' ? 'value not JSON' : formatMs(e.data.ms)
+    case 'set': {
+      const v = e.data.version !== undefined ? `v${e.data.version} ` : ''
+      const value = e.data.value !== undefined && e.data.version === undefined ? `"${e.data.value}" ` : ''
+      return `${v}${value}${formatTtl(e.data.ttlMs)}`
+    }
+    case 'expire':
+      return `TTL ${formatTtl(e.data.ttlMs)}`
+    case 'expired':
+      return e.data.lateMs !== undefined ? `${formatMs(e.data.lateMs)} after deadline` : ''
+    case 'del':
+      return e.data.existed === false ? 'no such key' : ''
+    case 'query':
+      return `${formatMs(e.data.ms)}${e.data.version !== undefined ? ` v${e.data.version}` : ''} · ${e.data.rows} row${e.data.rows === 1 ? '' : 's'}`
+    case 'update':
+      return `${formatMs(e.data.ms)}${e.data.version !== undefined ? ` → v${e.data.version}` : ''}`
+    case 'db-error':
+      return `${formatMs(e.data.ms)} ${e.data.message}`
+    case 'cache-error':
+      return `${e.data.op}: ${e.data.message}`
+    case 'stale-read':
+      return `v${e.data.cached}, DB has v${e.data.truth} · ${formatMs(e.data.staleForMs)}`
+    case 'setting':
+      return String(e.data.value)
+    case 'marker':
+      return e.data.text
+    case 'demo-result':
+      return `${e.data.passed ? 'proved' : 'not proved'}: ${e.data.checks.filter((c) => c.passed).length}/${e.data.checks.length} checks`
+    case 'fault':
+      return `${e.data.name} ${e.data.on ? 'on' : 'off'}${e.data.detail ? ` · ${e.data.detail}` : ''}`
+    default:
+      return ''
+  }
+}
+
+/** Who caused it, when it was not this app: a learner's redis-cli, or Redis itself. */
+export function sourceLabel(e: LabEvent): string | undefined {
+  if (e.src === 'outside') return 'outside'
+  if (e.src === 'redis') return 'Redis'
+  return undefined
+}
+
+/** Wall-clock time with milliseconds, as the timeline shows it. */
+export function clock(time: number): string {
+  const d = new Date(time)
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { dataKey, entityOf, isInternalKey, parseRoomKey, roomKeys, roomPrefix } from './keys'
+
+describe('roomKeys', () => {
+  it('builds every key of a room under one prefix', () => {
+    const k = roomKeys('abc123')
+    expect(k).toMatchObject({ prefix: 'lab:abc123:', events: 'lab:abc123:events', meta: 'lab:abc123:meta', pattern: 'lab:abc123:*' })
+    expect(k.full('user:1')).toBe('lab:abc123:user:1')
+    expect(roomPrefix('abc123')).toBe(k.prefix)
+  })
+})
+
+describe('parseRoomKey', () => {
+  it('splits a full key into room and key, keeping colons in the key', () => {
+    expect(parseRoomKey('lab:abc123:user:1')).toEqual({ room: 'abc123', key: 'user:1' })
+    expect(parseRoomKey('lab:abc123:user:1:posts')).toEqual({ room: 'abc123', key: 'user:1:posts' })
+  })
+
+  it('round-trips keys built by roomKeys', () => {
+    for (const key of ['user:1', 'config:currency', 'a', 'x:y:z', 'events', 'meta']) {
+      expect(parseRoomKey(roomKeys('r00m42').full(key))).toEqual({ room: 'r00m42', key })
+    }
+  })
+
+  it('returns internal keys as keys, which isInternalKey then recognises', () => {
+    const events = parseRoomKey(roomKeys('abc123').events)!
+    const meta = parseRoomKey(roomKeys('abc123').meta)!
+    expect([events.key, meta.key].map(isInternalKey)).toEqual([true, true])
+    expect(isInternalKey('user:1')).toBe(false)
+    expect(isInternalKey('events:1')).toBe(false)
+    expect(isInternalKey('')).toBe(false)
+  })
+
+  it('is undefined for keys outside any room', () => {
+    const outside = [
+      'user:1',
+      'lab',
+      'lab:',
+      'lab:abc123', // no key part
+      'labs:abc123:user:1',
+      'LAB:abc123:user:1',
+      ':lab:abc123:user:1',
+      'lab:abc12:user:1', // room too short
+      `lab:${'a'.repeat(33)}:user:1`, // room too long
+      'lab:ABC123:user:1', // upper case
+      'lab:abc-123:user:1',
+      'lab::user:1',
+    ]
+    for (const key of outside) expect(parseRoomKey(key), key).toBeUndefined()
+  })
+
+  it('accepts the shortest and longest room ids', () => {
+    expect(parseRoomKey('lab:abcdef:k')?.room).toBe('abcdef')
+    expect(parseRoomKey(`lab:${'z'.repeat(32)}:k`)?.room).toBe('z'.repeat(32))
+  })
+})
+
+describe('data keys and entities', () => {
+  it('names data keys by entity and maps them back to their table and id', () => {
+    expect([dataKey.user(7), dataKey.post(3), dataKey.config('currency')]).toEqual(['user:7', 'post:3', 'config:currency'])
+    expect(entityOf(dataKey.user(7))).toEqual({ table: 'users', id: '7' })
+    expect(entityOf(dataKey.post(3))).toEqual({ table: 'posts', id: '3' })
+    expect(entityOf(dataKey.config('currency'))).toEqual({ table: 'app_config', id: 'currency' })
+  })
+
+  it('has no entity for other keys', () => {
+    for (const key of ['user:1:posts', 'session:1', 'user:', 'users:1', 'user', '']) expect(entityOf(key), key).toBeUndefined()
+  })
+})

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ROOT } from '../test-support/env'
+import { functionRanges } from './source'
+
+const SAMPLE = [
+  "import { x } from './x'", // 1
+  '', // 2
+  '/**', // 3
+  ' * Reads it.', // 4
+  ' */', // 5
+  'export async function readIt(a: number): Promise<number> {', // 6
+  '  if (a) {', // 7
+  '    return 1', // 8
+  '  }', // 9
+  '  return 2', // 10
+  '}', // 11
+  '', // 12
+  'function helper() {', // 13
+  '  return 3', // 14
+  '}', // 15
+  '', // 16
+  '/** One line of doc. */', // 17
+  'export function writeIt<T>(v: T): T {', // 18
+  '  return v', // 19
+  '}', // 20
+  'export function bare() {', // 21
+  '  return helper()', // 22
+  '}', // 23
+  'export const notAFunction = () => 1', // 24
+].join('\n')
+
+describe('functionRanges', () => {
+  it('gives each top-level exported function its 1-based lines, doc comment included', () => {
+    expect(functionRanges(SAMPLE)).toEqual([
+      { name: 'readIt', start: 3, end: 11 },
+      { name: 'writeIt', start: 17, end: 20 },
+      { name: 'bare', start: 21, end: 23 },
+    ])
+  })
+
+  it('finds nothing in code without exported functions', () => {
+    expect(functionRanges('')).toEqual([])
+    expect(functionRanges('function a() {\n}\nexport const b = 1\n')).toEqual([])
+  })
+
+  it('brackets the real strategy functions: each range starts at its doc or signature and ends at its closing brace', () => {
+    const file = 'server/engine/strategies/cache-aside-ttl.ts'
+    const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n')
+    const ranges = functionRanges(lines.join('\n'))
+    expect(ranges.map((r) => r.name)).toEqual(expect.arrayContaining(['readUser', 'updateUser', 'expireNow', 'ttlMs', 'ttlSecondsFor']))
+    for (const r of ranges) {
+      const body = lines.slice(r.start - 1, r.end)
+      expect(body.some((l) => new RegExp(`^export (async )?function ${r.name}\\b`).test(l)), r.name).toBe(true)
+      expect(body.at(-1), r.name).toBe('}')
+      expect(body.filter((l) => /^export /.test(l)), r.name).toHaveLength(1)
+    }
+  })
+})

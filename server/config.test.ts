@@ -1,0 +1,49 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, resolveConfig } from './config'
+
+describe('resolveConfig', () => {
+  it('has a default for everything', () => {
+    expect(resolveConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dev: true,
+      redisUrl: undefined,
+      databaseUrl: undefined,
+      pgliteDir: path.resolve('.data/pglite'),
+      roomIdleMs: 30 * 60_000,
+      roomEventsMax: 20_000,
+      maxBodyBytes: 64 * 1024,
+      logLevel: 'info',
+    })
+  })
+
+  it('parses the environment once into the resolved shape', () => {
+    const c = resolveConfig({
+      PORT: '0',
+      REDIS_URL: 'redis://h:6380',
+      DATABASE_URL: 'postgresql://u@h/db',
+      ROOM_IDLE_MINUTES: '1.5',
+      ROOM_EVENTS_MAX: '5000',
+      NODE_ENV: 'production',
+    })
+    expect(c).toMatchObject({ port: 0, redisUrl: 'redis://h:6380', databaseUrl: 'postgresql://u@h/db', roomIdleMs: 90_000, roomEventsMax: 5000, dev: false })
+  })
+
+  it('stops with a message naming each bad variable', () => {
+    const bad: Record<string, string>[] = [
+      { PORT: '70000' },
+      { REDIS_URL: 'http://h:6379' },
+      { DATABASE_URL: 'mysql://h/db' },
+      { ROOM_EVENTS_MAX: '10' },
+      { MAX_BODY_BYTES: '12' },
+      { LOG_LEVEL: 'loud' },
+      { ROOM_IDLE_MINUTES: '0' },
+    ]
+    for (const env of bad) {
+      const name = Object.keys(env)[0]!
+      expect(() => resolveConfig(env), name).toThrow(ConfigError)
+      expect(() => resolveConfig(env), name).toThrow(new RegExp(name))
+    }
+  })
+})
