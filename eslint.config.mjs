@@ -10,5 +10,10 @@ export default defineConfig([
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Server code, tests and scripts are not React: helpers named use* there are not hooks.
+    files: ['server/**', 'bench/**', 'scripts/**', 'e2e/**', '**/*.test.ts'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
+  },
   globalIgnores(['.next/**', 'node_modules/**', '.data/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'bench/out/**', '.ci/out/**']),
 ])

@@ -7,6 +7,8 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   devIndicators: false,
+  // `npm run typecheck` checks the whole project (server and tests too) in CI; the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
 }
 
 export default config

@@ -21,7 +21,8 @@ export function CodePanel({ lab }: { lab: string }) {
   const { eventsVersion } = useRoom()
   const [files, setFiles] = useState<SourceFile[] | undefined>(undefined)
   const [error, setError] = useState<string | undefined>(undefined)
-  const [active, setActive] = useState(0)
+  /** A tab the learner picked, valid until the last request runs another function. */
+  const [picked, setPicked] = useState<{ index: number; fn: string | undefined } | undefined>(undefined)
   const pre = useRef<HTMLPreElement>(null)
 
   useEffect(() => {
@@ -46,6 +47,9 @@ export function CodePanel({ lab }: { lab: string }) {
   }, [client, eventsVersion])
 
   const fn = lastAction ? spec?.codeFor?.[lastAction] : undefined
+  const fileOfFn = fn && files ? files.findIndex((f) => f.functions.some((x) => x.name === fn)) : -1
+  const active = picked && picked.fn === fn ? picked.index : Math.max(0, fileOfFn)
+  const setActive = (index: number) => setPicked({ index, fn })
   const file = files?.[active]
   const range = fn ? file?.functions.find((f) => f.name === fn) : undefined
 
@@ -55,13 +59,6 @@ export function CodePanel({ lab }: { lab: string }) {
     const line = pre.current.querySelector<HTMLElement>(`[data-line="${range.start}"]`)
     if (line) pre.current.scrollTop = line.offsetTop - 8
   }, [range?.start, active]) // eslint-disable-line react-hooks/exhaustive-deps
-
-  useEffect(() => {
-    // Switch to the file holding the function the last action ran.
-    if (!fn || !files) return
-    const i = files.findIndex((f) => f.functions.some((x) => x.name === fn))
-    if (i >= 0) setActive(i)
-  }, [fn, files])
 
   return (
     <div data-region="code" className="flex min-h-0 flex-col">

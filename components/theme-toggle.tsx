@@ -1,16 +1,22 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { useSyncExternalStore } from 'react'
+
+/** Watches the `dark` class on <html> (set before paint by the layout's script, or by this toggle). */
+function subscribe(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange)
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] })
+  return () => observer.disconnect()
+}
+const isDark = () => document.documentElement.classList.contains('dark')
 
 /** Switches between light and dark, remembering the choice; until a choice is made the system decides. */
 export function ThemeToggle() {
-  const [dark, setDark] = useState<boolean | undefined>(undefined)
-  useEffect(() => setDark(document.documentElement.classList.contains('dark')), [])
+  const dark = useSyncExternalStore(subscribe, isDark, () => undefined)
   const toggle = () => {
-    const next = !document.documentElement.classList.contains('dark')
+    const next = !isDark()
     document.documentElement.classList.toggle('dark', next)
     localStorage.setItem('cachelab.theme', next ? 'dark' : 'light')
-    setDark(next)
   }
   return (
     <button

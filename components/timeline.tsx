@@ -209,6 +209,8 @@ const Row = memo(function Row({
       data-kind={e.kind}
       data-seq={e.seq}
       data-lane={e.lane}
+      data-key={e.key}
+      data-src={e.src}
       onMouseEnter={() => onHover(e.req)}
       onMouseLeave={() => onHover(undefined)}
       className={cn(

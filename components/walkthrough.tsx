@@ -34,6 +34,8 @@ export function Walkthrough({ lab }: { lab: string }) {
   useEffect(() => {
     try {
       const saved = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Progress | null
+      // Saved progress can only be read after hydration (the server has no localStorage): one extra render.
+      // eslint-disable-next-line react-hooks/set-state-in-effect
       if (saved && Number.isInteger(saved.step) && Array.isArray(saved.done)) setProgress(saved)
     } catch {
       // Unreadable progress: start over.
@@ -43,9 +45,6 @@ export function Walkthrough({ lab }: { lab: string }) {
   useEffect(() => {
     localStorage.setItem(storageKey, JSON.stringify(progress))
   }, [progress, storageKey])
-
-  // A step only counts events that happen after it began.
-  useEffect(() => setStartSeq(client.log.lastSeq), [progress.step, client])
 
   useEffect(() => {
     if (!step.done || isDone) return
@@ -65,7 +64,14 @@ export function Walkthrough({ lab }: { lab: string }) {
     return () => el?.classList.remove('region-highlight')
   }, [step.look])
 
-  const go = (n: number) => setProgress((p) => ({ ...p, step: Math.max(0, Math.min(steps.length - 1, n)) }))
+  const go = (n: number) => {
+    // A step only counts events that happen after it began; a step with nothing to wait for is done once left.
+    setStartSeq(client.log.lastSeq)
+    setProgress((p) => ({
+      step: Math.max(0, Math.min(steps.length - 1, n)),
+      done: !step.done && !p.done.includes(step.id) ? [...p.done, step.id] : p.done,
+    }))
+  }
   const doIt = async () => {
     for (const call of step.run ?? []) await run(call.action, call.params)
   }

@@ -61,15 +61,16 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     cleanups.push(() => db.close())
     log.info(`Database: ${db.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : redact(config.databaseUrl ?? '')}`)
 
-    let io: LabServer | undefined
+    // socket.io attaches to the HTTP server made below; the engine's emitters look it up when they fire.
+    const sockets: { io?: LabServer } = {}
     const engine = new Engine({
       redis: redis.command,
       sub: redis.sub,
       db,
       roomIdleMs: config.roomIdleMs,
       roomEventsMax: config.roomEventsMax,
-      emitBatch: (room, events) => io && emitBatch(io, room, events),
-      emitState: (room, lab, state) => io?.to(room).emit('lab:state', { room, lab, state }),
+      emitBatch: (room, events) => sockets.io && emitBatch(sockets.io, room, events),
+      emitState: (room, lab, state) => sockets.io?.to(room).emit('lab:state', { room, lab, state }),
     })
     await engine.start()
     cleanups.push(() => engine.stop())
@@ -100,13 +101,14 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       }
     })
     const socketOpts = { maxMessageBytes: config.maxBodyBytes }
-    io = createSocketServer(http, socketOpts)
+    const io = createSocketServer(http, socketOpts)
+    sockets.io = io
     attachHandlers(io, engine, status, socketOpts)
-    health.onChange(() => io?.emit('status', status()))
+    health.onChange(() => io.emit('status', status()))
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {
-          io?.close(() => resolve())
+          io.close(() => resolve())
           http.closeAllConnections()
         }),
     )

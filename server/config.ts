@@ -29,7 +29,7 @@ const Env = z.object({
 
 export type Config = ReturnType<typeof resolveConfig>
 
-export function resolveConfig(env: NodeJS.ProcessEnv = process.env) {
+export function resolveConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = Env.safeParse(env)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)

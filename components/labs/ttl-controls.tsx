@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { DATA_CLASSES, type DataClass, type TtlLabState } from '@/lib/labs/ttl'
 import { LIMITS } from '@/lib/limits'
 import { useRoom } from '../room-provider'
@@ -23,16 +23,17 @@ export function TtlControls() {
   const { run, error, busy } = useLabAction('ttl')
   const [userId, setUserId] = useState(1)
   const [custom, setCustom] = useState('10')
-  const [latency, setLatency] = useState(0)
-  const [jitter, setJitter] = useState(0)
+  // While a slider is held its value is a local draft; otherwise it shows the server's setting.
+  const [latencyDraft, setLatency] = useState<number | undefined>(undefined)
+  const [jitterDraft, setJitter] = useState<number | undefined>(undefined)
+  const latency = latencyDraft ?? state?.dbLatencyMs ?? 0
+  const jitter = jitterDraft ?? state?.dbJitterMs ?? 0
+  const commitLatency = async (ms: number, jitterMs: number) => {
+    await run('dbLatency', { ms, jitterMs })
+    setLatency(undefined)
+    setJitter(undefined)
+  }
   const [load, setLoad] = useState({ rps: 5, users: 5, writePct: 10 })
-
-  // Follow the server's settings when they change elsewhere (a demo, another tab, the API).
-  useEffect(() => {
-    if (!state) return
-    setLatency(state.dbLatencyMs)
-    setJitter(state.dbJitterMs)
-  }, [state?.dbLatencyMs, state?.dbJitterMs]) // eslint-disable-line react-hooks/exhaustive-deps
 
   const loadOn = (state?.load.rps ?? 0) > 0
   const user = { userId }
@@ -121,8 +122,8 @@ export function TtlControls() {
 
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Database</legend>
-        <Slider label="Latency per query" value={latency} min={0} max={LIMITS.dbLatencyMs} step={10} unit=" ms" onChange={setLatency} onCommit={(ms) => void run('dbLatency', { ms, jitterMs: jitter })} />
-        <Slider label="Jitter" value={jitter} min={0} max={LIMITS.dbJitterMs} step={10} unit=" ms" onChange={setJitter} onCommit={(j) => void run('dbLatency', { ms: latency, jitterMs: j })} />
+        <Slider label="Latency per query" value={latency} min={0} max={LIMITS.dbLatencyMs} step={10} unit=" ms" onChange={setLatency} onCommit={(ms) => void commitLatency(ms, jitter)} />
+        <Slider label="Jitter" value={jitter} min={0} max={LIMITS.dbJitterMs} step={10} unit=" ms" onChange={setJitter} onCommit={(j) => void commitLatency(latency, j)} />
       </fieldset>
 
       <fieldset className="flex flex-col gap-2">

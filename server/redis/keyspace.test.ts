@@ -3,7 +3,7 @@ import { mergeFlags, OBSERVER_FLAGS } from './keyspace'
 
 /**
  * The event classes a notify-keyspace-events string switches on, with A expanded. Per the Redis docs, A is an
- * alias for "g$lshztxed" (see FINDING F5 in /tmp/test-findings.md: keyspace.ts says g$lshzxet).
+ * alias for "g$lshztxed" (see F6 in /tmp/test-findings.md: keyspace.ts says g$lshzxet).
  */
 function classes(flags: string): Set<string> {
   const out = new Set(flags.replace('A', 'g$lshztxed').split(''))

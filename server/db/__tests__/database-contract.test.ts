@@ -194,8 +194,8 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
     expect(query?.kind === 'query' && query.data.ms).toBeGreaterThanOrEqual(60)
   })
 
-  // FINDING F1 (/tmp/test-findings.md): the PGlite adapter reports rowCount 0 for every SELECT, because it
-  // takes PGlite's affectedRows (0 for a SELECT) instead of the number of rows returned. Fails on pglite.
+  // Regression guard (F1 in /tmp/test-findings.md): the PGlite adapter reported rowCount 0 for every SELECT,
+  // taking PGlite's affectedRows (0 for a SELECT) for the rows returned; fixed in 8706269.
   it('rowCount is the number of rows a SELECT returns or a write changed', async () => {
     const room = await seededRoom()
     const select = await db.query('SELECT id FROM users WHERE room = $1 AND id <= 3', [room])
