@@ -66,6 +66,8 @@ export class EventLog {
     if (firstAvailable - 1 <= this.last) return []
     this.last = firstAvailable - 1
     this.list = []
+    // Events that waited for the hole but are now at or below the new start are gone with it.
+    for (const seq of this.ahead.keys()) if (seq <= this.last) this.ahead.delete(seq)
     this.version += 1
     return this.add([])
   }

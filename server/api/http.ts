@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ZodError } from 'zod'
 import { LabError, issuesOf } from '../engine/errors'
+import { findProtoKey } from './json-guard'
 import { logger } from '../log'
 
 const log = logger('api')
@@ -32,7 +33,13 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
 }
 
 export function sendError(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
   if (err instanceof LabError) {
+    // The rest of an oversize upload is not read: close the connection once the answer is out.
+    if (err.code === 'E_TOO_LARGE') res.shouldKeepAlive = false
     const { code, message, status, extra } = err
     sendJson(res, status, { error: { code, message, ...(extra.issues ? { issues: extra.issues } : {}) } })
     return
@@ -58,12 +65,10 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   if (declared > limit) throw tooLarge(limit)
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of req) {
+  // destroyOnReturn: false keeps the socket open after we stop reading, so the 413 can still be sent.
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length
-    if (size > limit) {
-      req.destroy()
-      throw tooLarge(limit)
-    }
+    if (size > limit) throw tooLarge(limit)
     chunks.push(chunk as Buffer)
   }
   let text: string
@@ -73,11 +78,21 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
     throw new LabError('E_BAD_JSON', 400, 'The body is not valid UTF-8.')
   }
   if (text.trim() === '') return {}
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (err) {
     throw new LabError('E_BAD_JSON', 400, `The body is not valid JSON: ${(err as Error).message}`)
   }
+  const proto = findProtoKey(value)
+  if (proto) throw protoError(proto)
+  return value
+}
+
+export function protoError(path: string): LabError {
+  return new LabError('E_INVALID', 400, 'A "__proto__" key is not allowed.', {
+    issues: [{ path, message: 'not allowed' }],
+  })
 }
 
 function tooLarge(limit: number): LabError {

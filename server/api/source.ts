@@ -48,17 +48,33 @@ async function highlight(root: string, file: string): Promise<SourceFile> {
   return { path: file, lines, functions: functionRanges(code) }
 }
 
-/** 1-based line ranges of top-level exported functions (they start at column 0 and end at a `}` line). */
+/**
+ * 1-based line ranges of top-level exported functions, found by counting braces from the signature (so a
+ * one-liner ends on its own line and an overload signature is skipped). Braces inside strings or comments
+ * are not special-cased: the lab sources keep them balanced.
+ */
 export function functionRanges(code: string): SourceFile['functions'] {
-  const lines = code.split('\n')
+  const lines = code.replace(/\r\n?/g, '\n').split('\n')
   const out: SourceFile['functions'] = []
   lines.forEach((line, i) => {
     const m = /^export (?:async )?function (\w+)/.exec(line)
     if (!m) return
+    let depth = 0
+    let opened = false
+    let end = -1
+    for (let j = i; j < lines.length && end < 0; j++) {
+      for (const ch of lines[j]!) {
+        if (ch === '{') {
+          depth += 1
+          opened = true
+        } else if (ch === '}') depth -= 1
+      }
+      if (opened && depth <= 0) end = j
+      else if (!opened && /;\s*$/.test(lines[j]!)) break // an overload signature: no body
+    }
+    if (end < 0) return
     let start = i
     while (start > 0 && /^(\s*\*|\/\*\*)/.test(lines[start - 1]!)) start -= 1
-    let end = i
-    while (end < lines.length - 1 && lines[end] !== '}') end += 1
     out.push({ name: m[1]!, start: start + 1, end: end + 1 })
   })
   return out

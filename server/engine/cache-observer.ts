@@ -19,6 +19,8 @@ export type Notification = 'set' | 'del' | 'expire' | 'persist'
 
 /** Expectations older than this are dropped (notifications off, or lost). */
 const EXPECT_TTL_MS = 5000
+/** How soon after an outside SET with a TTL its own `expire` notification must come to be absorbed. */
+const ABSORB_MS = 100
 /** Longest value shown for a key set from outside. */
 const VALUE_PREVIEW = 200
 
@@ -40,6 +42,10 @@ export interface ObserverDeps {
 
 export class CacheObserver {
   private expected = new Map<string, Expectation[]>()
+  /** Outside events are recorded one after another, in notification order. */
+  private tail: Promise<void> = Promise.resolve()
+  /** Keys whose outside SET carried a TTL, so the `expire` Redis sends right after it is not a second event. */
+  private absorbExpire = new Map<string, number>()
   private readonly pattern: string
 
   constructor(private readonly deps: ObserverDeps) {
@@ -88,69 +94,76 @@ export class CacheObserver {
     const parsed = parseRoomKey(fullKey)
     if (!parsed || isInternalKey(parsed.key) || !this.deps.isLive(parsed.room)) return
     const { room, key } = parsed
-    const { watch, record } = this.deps
+    // The engine's own operations were recorded when it made them. Expiries and evictions are never ours.
+    if (type !== 'expired' && type !== 'evicted' && this.consumeExpectation(fullKey, type)) return
+    // Lookups (GET, PTTL) start now and run concurrently, but events are recorded in the order Redis sent
+    // the notifications: a slow lookup must not let a later DEL appear before the SET it follows.
+    const event = this.describe(type, key, fullKey)
+    this.tail = this.tail
+      .then(() => event)
+      .then((e) => {
+        const absorb = this.absorbExpire.get(fullKey)
+        this.absorbExpire.delete(fullKey)
+        if (!e) return
+        // SET … PX from outside also sends `expire`: the `set` event already carries its TTL.
+        if (e.kind === 'expire' && absorb !== undefined && Date.now() - absorb < ABSORB_MS) return
+        if (e.kind === 'set' && e.data.ttlMs !== null) this.absorbExpire.set(fullKey, Date.now())
+        this.deps.record(room, e)
+      })
+      .catch((err: Error) => log.debug(`could not record ${type} on ${fullKey}: ${err.message}`))
+  }
+
+  /** The event for one notification; keeps the expiry watch in step with the key's TTL. */
+  private async describe(type: string, key: string, fullKey: string): Promise<EventInput | undefined> {
+    const { watch } = this.deps
     switch (type) {
       case 'expired': {
         this.expected.delete(fullKey)
         const deadline = watch.takeDeadline(fullKey)
         const lateMs = deadline === undefined ? undefined : Math.max(0, Date.now() - deadline)
-        record(room, make('expired', 'cache', lateMs === undefined ? {} : { lateMs }, key, { src: 'redis' }))
-        return
+        return make('expired', 'cache', lateMs === undefined ? {} : { lateMs }, key, { src: 'redis' })
       }
       case 'evicted':
         watch.cancel(fullKey)
-        record(room, make('evicted', 'cache', {}, key, { src: 'redis' }))
-        return
-    }
-    if (this.consumeExpectation(fullKey, type)) return
-    switch (type) {
+        return make('evicted', 'cache', {}, key, { src: 'redis' })
       case 'set':
-        void this.describeSet(room, key, fullKey)
-        return
-      case 'expire':
-        void this.describeExpire(room, key, fullKey)
-        return
+        return this.describeSet(key, fullKey)
+      case 'expire': {
+        const ttlMs = await this.readTtl(fullKey)
+        return make('expire', 'cache', { ttlMs }, key, { src: 'outside' })
+      }
       case 'del':
         watch.cancel(fullKey)
-        record(room, make('del', 'cache', { existed: true }, key, { src: 'outside' }))
-        return
+        return make('del', 'cache', { existed: true }, key, { src: 'outside' })
       case 'persist':
         watch.cancel(fullKey)
-        record(room, make('persist', 'cache', {}, key, { src: 'outside' }))
-        return
+        return make('persist', 'cache', {}, key, { src: 'outside' })
       default:
         if (type === 'rename_from') watch.cancel(fullKey)
-        if (type === 'rename_to') void this.describeExpire(room, key, fullKey, true)
-        record(room, make('cache-op', 'cache', { op: type }, key, { src: 'outside' }))
+        if (type === 'rename_to') await this.readTtl(fullKey)
+        return make('cache-op', 'cache', { op: type }, key, { src: 'outside' })
     }
   }
 
   /** A SET from outside: read the value and TTL it left, so the timeline and the watch know them. */
-  private async describeSet(room: string, key: string, fullKey: string): Promise<void> {
-    const { command, watch, record } = this.deps
-    try {
-      const [value, pttl] = await Promise.all([command.get(fullKey).catch(() => null), command.pttl(fullKey)])
-      const ttlMs = pttl >= 0 ? pttl : null
-      if (ttlMs !== null) watch.schedule(fullKey, Date.now() + ttlMs)
-      else watch.cancel(fullKey)
-      const data: { ttlMs: number | null; value?: string; version?: number } = { ttlMs }
-      if (value !== null) {
-        data.value = value.length > VALUE_PREVIEW ? `${value.slice(0, VALUE_PREVIEW)}…` : value
-        const version = versionOf(value)
-        if (version !== undefined) data.version = version
-      }
-      record(room, make('set', 'cache', data, key, { src: 'outside' }))
-    } catch (err) {
-      log.debug(`could not describe outside SET of ${fullKey}: ${(err as Error).message}`)
-      record(room, make('set', 'cache', { ttlMs: null }, key, { src: 'outside' }))
+  private async describeSet(key: string, fullKey: string): Promise<EventInput> {
+    const { command } = this.deps
+    const [value, ttlMs] = await Promise.all([command.get(fullKey).catch(() => null), this.readTtl(fullKey)])
+    const data: { ttlMs: number | null; value?: string; version?: number } = { ttlMs }
+    if (value !== null) {
+      data.value = value.length > VALUE_PREVIEW ? `${value.slice(0, VALUE_PREVIEW)}…` : value
+      const version = versionOf(value)
+      if (version !== undefined) data.version = version
     }
+    return make('set', 'cache', data, key, { src: 'outside' })
   }
 
-  private async describeExpire(room: string, key: string, fullKey: string, silent = false): Promise<void> {
-    const { command, watch, record } = this.deps
-    const pttl = await command.pttl(fullKey).catch(() => -3)
-    if (pttl >= 0) watch.schedule(fullKey, Date.now() + pttl)
-    if (!silent) record(room, make('expire', 'cache', { ttlMs: pttl >= 0 ? pttl : null }, key, { src: 'outside' }))
+  /** The key's remaining TTL (null: none, or unknown), and the watch told about its deadline. */
+  private async readTtl(fullKey: string): Promise<number | null> {
+    const pttl = await this.deps.command.pttl(fullKey).catch(() => -3)
+    if (pttl >= 0) this.deps.watch.schedule(fullKey, Date.now() + pttl)
+    else if (pttl !== -3) this.deps.watch.cancel(fullKey)
+    return pttl >= 0 ? pttl : null
   }
 }
 

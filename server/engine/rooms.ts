@@ -32,6 +32,8 @@ export interface LiveRoom {
 export class Rooms {
   private live = new Map<string, LiveRoom>()
   private loading = new Map<string, Promise<LiveRoom>>()
+  /** Rooms being cleaned up: never loaded again, even if a request for one arrives meanwhile. */
+  private destroying = new Set<string>()
   private janitor: NodeJS.Timeout | undefined
   private metaTouched = new Map<string, number>()
 
@@ -42,6 +44,11 @@ export class Rooms {
 
   isLive(id: string): boolean {
     return this.live.has(id)
+  }
+
+  /** The room if this process has it loaded; never loads one. */
+  peek(id: string): LiveRoom | undefined {
+    return this.live.get(id)
   }
 
   all(): LiveRoom[] {
@@ -64,6 +71,7 @@ export class Rooms {
   async get(id: string): Promise<LiveRoom> {
     const live = this.live.get(id)
     if (live) return live
+    if (this.destroying.has(id)) throw errors.unknownRoom(id)
     let loading = this.loading.get(id)
     if (!loading) {
       loading = this.rehydrate(id).finally(() => this.loading.delete(id))
@@ -95,18 +103,25 @@ export class Rooms {
 
   /** Removes a room everywhere: labs stopped, keys unlinked, rows deleted. */
   async destroy(id: string): Promise<void> {
-    const live = this.live.get(id)
-    if (live) {
-      for (const lab of live.labs.values()) lab.stop()
-      this.live.delete(id)
-      live.room.dispose()
-      await this.deps.recorder.close(id)
+    this.destroying.add(id)
+    try {
+      // The metadata goes first, so no process (this one included) can load the room again from now on.
+      await this.deps.redis.unlink(roomKeys(id).meta)
+      const live = this.live.get(id)
+      if (live) {
+        for (const lab of live.labs.values()) lab.stop()
+        this.live.delete(id)
+        live.room.dispose()
+        await this.deps.recorder.close(id)
+      }
+      this.metaTouched.delete(id)
+      this.deps.watch.cancelPrefix(roomKeys(id).prefix)
+      const removed = await unlinkMatching(this.deps.redis, roomKeys(id).pattern)
+      await deleteRoomRows(this.deps.db, id)
+      log.info(`room ${id} cleaned up (${removed} keys)`)
+    } finally {
+      this.destroying.delete(id)
     }
-    this.metaTouched.delete(id)
-    this.deps.watch.cancelPrefix(roomKeys(id).prefix)
-    const removed = await unlinkMatching(this.deps.redis, roomKeys(id).pattern)
-    await deleteRoomRows(this.deps.db, id)
-    log.info(`room ${id} cleaned up (${removed} keys)`)
   }
 
   /** Deletes a room's data keys (not its stream or metadata), recording each delete as the app's. */

@@ -26,10 +26,10 @@ export async function enableKeyspaceEvents(redis: Redis): Promise<KeyspaceStatus
   }
 }
 
-/** The union of two flag strings. 'A' already covers g$lshzxet, so those need not be repeated. */
+/** The union of two flag strings. 'A' is Redis's alias for g$lshztxed, so those need not be repeated. */
 export function mergeFlags(current: string, wanted: string): string {
   const have = new Set(current.split(''))
-  const covered = have.has('A') ? new Set('g$lshzxet'.split('')) : new Set<string>()
+  const covered = have.has('A') ? new Set('g$lshztxed'.split('')) : new Set<string>()
   let out = current
   for (const flag of wanted) if (!have.has(flag) && !covered.has(flag)) out += flag
   return out

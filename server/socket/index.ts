@@ -21,6 +21,7 @@ import {
 } from '../../lib/protocol'
 import type { Engine } from '../engine/engine'
 import { LabError, errors, issuesOf } from '../engine/errors'
+import { findProtoKey } from '../api/json-guard'
 import { logger } from '../log'
 import { TokenBucket } from './rate-limit'
 
@@ -79,11 +80,10 @@ export function attachHandlers(io: LabServer, engine: Engine, status: () => Serv
     })
 
     socket.on('disconnect', () => {
+      // Only rooms still loaded: looking one up would load (and revive) a room that is being cleaned up.
       for (const room of socket.data.rooms) {
-        engine.room(room).then(
-          (live) => (live.room.viewers = Math.max(0, live.room.viewers - 1)),
-          () => {},
-        )
+        const live = engine.rooms.peek(room)
+        if (live) live.room.viewers = Math.max(0, live.room.viewers - 1)
       }
     })
   })
@@ -110,6 +110,11 @@ function on<E extends keyof ClientToServerEvents, S extends z.ZodType, R extends
 ): void {
   const listener = (msg: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (res: Ack<R>) => void) : () => {}
+    const proto = findProtoKey(msg)
+    if (proto) {
+      reply({ ok: false, error: { code: 'E_INVALID', message: 'A "__proto__" key is not allowed.', issues: [{ path: proto, message: 'not allowed' }] } })
+      return
+    }
     const parsed = schema.safeParse(msg)
     if (!parsed.success) {
       reply({ ok: false, error: { code: 'E_INVALID', message: `Invalid ${event} message`, issues: issuesOf(parsed.error) } })
