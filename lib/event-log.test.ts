@@ -60,8 +60,8 @@ describe('EventLog', () => {
     expect(log.lastSeq).toBe(10)
   })
 
-  // FINDING F5 (/tmp/test-findings.md): skipTo leaves events that waited ahead but are older than the new start
-  // in the ahead map, so hasGap stays true for good and RoomClient.receive starts a replay after every batch.
+  // Regression guard (F5 in /tmp/test-findings.md, fixed in 81dd880): skipTo used to leave events that waited
+  // ahead but are older than the new start, so hasGap stayed true for good and every batch started a replay.
   it('skipTo past events that waited ahead leaves no gap behind', () => {
     const log = new EventLog()
     log.add(evs(1, 2))

@@ -62,7 +62,11 @@ describe('make', () => {
 })
 
 describe('LabEvent schema', () => {
-  const valid = { ...make('set', 'cache', { ttlMs: null, version: 4 }, 'user:1', { src: 'outside' }), seq: 7, time: 1_700_000_000_000.25 }
+  const valid = {
+    ...make('set', 'cache', { ttlMs: null, version: 4 }, 'user:1', { src: 'outside' }),
+    seq: 7,
+    time: 1_700_000_000_000.25,
+  }
 
   it('parses a recorded event unchanged', () => {
     expect(LabEvent.parse(valid)).toEqual(valid)

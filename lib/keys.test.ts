@@ -4,7 +4,12 @@ import { dataKey, entityOf, isInternalKey, parseRoomKey, roomKeys, roomPrefix } 
 describe('roomKeys', () => {
   it('builds every key of a room under one prefix', () => {
     const k = roomKeys('abc123')
-    expect(k).toMatchObject({ prefix: 'lab:abc123:', events: 'lab:abc123:events', meta: 'lab:abc123:meta', pattern: 'lab:abc123:*' })
+    expect(k).toMatchObject({
+      prefix: 'lab:abc123:',
+      events: 'lab:abc123:events',
+      meta: 'lab:abc123:meta',
+      pattern: 'lab:abc123:*',
+    })
     expect(k.full('user:1')).toBe('lab:abc123:user:1')
     expect(roomPrefix('abc123')).toBe(k.prefix)
   })
@@ -57,13 +62,18 @@ describe('parseRoomKey', () => {
 
 describe('data keys and entities', () => {
   it('names data keys by entity and maps them back to their table and id', () => {
-    expect([dataKey.user(7), dataKey.post(3), dataKey.config('currency')]).toEqual(['user:7', 'post:3', 'config:currency'])
+    expect([dataKey.user(7), dataKey.post(3), dataKey.config('currency')]).toEqual([
+      'user:7',
+      'post:3',
+      'config:currency',
+    ])
     expect(entityOf(dataKey.user(7))).toEqual({ table: 'users', id: '7' })
     expect(entityOf(dataKey.post(3))).toEqual({ table: 'posts', id: '3' })
     expect(entityOf(dataKey.config('currency'))).toEqual({ table: 'app_config', id: 'currency' })
   })
 
   it('has no entity for other keys', () => {
-    for (const key of ['user:1:posts', 'session:1', 'user:', 'users:1', 'user', '']) expect(entityOf(key), key).toBeUndefined()
+    for (const key of ['user:1:posts', 'session:1', 'user:', 'users:1', 'user', ''])
+      expect(entityOf(key), key).toBeUndefined()
   })
 })

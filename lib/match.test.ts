@@ -66,7 +66,10 @@ describe('measure', () => {
 })
 
 describe('evaluate', () => {
-  const events = [...phased('short', staleRead('user:1', 800), miss, miss), ...phased('long', staleRead('user:1', 3500), miss)]
+  const events = [
+    ...phased('short', staleRead('user:1', 800), miss, miss),
+    ...phased('long', staleRead('user:1', 3500), miss),
+  ]
 
   it('a min/max check passes only inside its bounds (inclusive)', () => {
     const misses = (bounds: { min?: number; max?: number }) =>
@@ -86,7 +89,11 @@ describe('evaluate', () => {
       measure: { match: { kind: 'stale-read' }, phase: 'long', of: 'maxStaleMs' },
       min: 3000,
     })
-    expect(evaluate(check, events)).toEqual({ text: 'stale long enough', passed: true, detail: 'measured 3500 ms stale' })
+    expect(evaluate(check, events)).toEqual({
+      text: 'stale long enough',
+      passed: true,
+      detail: 'measured 3500 ms stale',
+    })
   })
 
   it('a comparison check compares two measures with lt or gt', () => {
@@ -104,7 +111,11 @@ describe('evaluate', () => {
       op: 'lt',
       right: { match: { kind: 'stale-read' }, phase: 'long', of: 'maxStaleMs' },
     })
-    expect(evaluate(stale, events)).toEqual({ text: 'shorter staleness', passed: true, detail: '800 ms stale < 3500 ms stale' })
+    expect(evaluate(stale, events)).toEqual({
+      text: 'shorter staleness',
+      passed: true,
+      detail: '800 ms stale < 3500 ms stale',
+    })
   })
 
   it('a comparison of equal measures fails both ways', () => {
@@ -114,7 +125,10 @@ describe('evaluate', () => {
   })
 
   it('Check rejects malformed checks', () => {
-    expect(Check.safeParse({ text: 'x', left: { match: { kind: 'miss' } }, op: 'eq', right: { match: { kind: 'miss' } } }).success).toBe(false)
+    expect(
+      Check.safeParse({ text: 'x', left: { match: { kind: 'miss' } }, op: 'eq', right: { match: { kind: 'miss' } } })
+        .success,
+    ).toBe(false)
     expect(Check.safeParse({ text: 'x', measure: { match: { kind: 'no-such-kind' } } }).success).toBe(false)
     expect(Check.safeParse({ text: 'x', measure: { match: { kind: 'miss' }, of: 'sum' } }).success).toBe(false)
     expect(Check.safeParse({ measure: { match: { kind: 'miss' } } }).success).toBe(false)

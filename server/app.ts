@@ -40,6 +40,12 @@ export interface RunningApp {
 }
 
 export async function startApp({ config, next: withNext = true }: AppOptions): Promise<RunningApp> {
+  const started = performance.now()
+  const phase = (name: string) => log.debug(`${name} after ${Math.round(performance.now() - started)} ms`)
+  const http = createServer()
+  // Next.js prepares (reads its build, warms its handler) while Redis and the database come up.
+  const nextReady = withNext ? prepareNext(config, http) : undefined
+  nextReady?.catch(() => {}) // awaited below; this only keeps an early failure from being "unhandled"
   const resolved: ResolvedRedis = await resolveRedis(config.redisUrl)
   const cleanups: (() => Promise<unknown>)[] = [() => resolved.stop()]
   const cleanup = async () => {
@@ -51,6 +57,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       throw new Error(`Could not connect to Redis at ${redact(resolved.url)}: ${err.message}`)
     })
     cleanups.push(() => redis.close())
+    phase('Redis connected')
     const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir }).catch((err: Error) => {
       throw new Error(
         config.databaseUrl
@@ -59,6 +66,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       )
     })
     cleanups.push(() => db.close())
+    phase('database open')
     log.info(`Database: ${db.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : redact(config.databaseUrl ?? '')}`)
 
     // socket.io attaches to the HTTP server made below; the engine's emitters look it up when they fire.
@@ -80,15 +88,13 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     cleanups.push(async () => health.stop())
     const status = () => engine.status(health.redisOk, health.databaseOk, health.databaseDetail)
 
-    const http = createServer()
     const api = apiRouter({ engine, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev })
     let handleNext: ((req: Parameters<typeof api.handle>[0], res: Parameters<typeof api.handle>[1]) => Promise<void>) | undefined
-    if (withNext) {
-      const { default: next } = await import('next')
-      const app = next({ dev: config.dev, dir: ROOT, hostname: config.host, port: config.port, httpServer: http })
-      await app.prepare()
+    if (nextReady) {
+      const app = await nextReady
       handleNext = app.getRequestHandler()
       cleanups.push(() => app.close())
+      phase('Next.js prepared')
     }
     // The request listener goes on before socket.io attaches, so socket.io can route /socket.io/ to itself.
     http.on('request', (req, res) => {
@@ -136,4 +142,11 @@ export function redact(url: string): string {
   } catch {
     return url
   }
+}
+
+async function prepareNext(config: Config, http: HttpServer) {
+  const { default: next } = await import('next')
+  const app = next({ dev: config.dev, dir: ROOT, hostname: config.host, port: config.port, httpServer: http })
+  await app.prepare()
+  return app
 }

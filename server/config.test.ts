@@ -27,7 +27,14 @@ describe('resolveConfig', () => {
       ROOM_EVENTS_MAX: '5000',
       NODE_ENV: 'production',
     })
-    expect(c).toMatchObject({ port: 0, redisUrl: 'redis://h:6380', databaseUrl: 'postgresql://u@h/db', roomIdleMs: 90_000, roomEventsMax: 5000, dev: false })
+    expect(c).toMatchObject({
+      port: 0,
+      redisUrl: 'redis://h:6380',
+      databaseUrl: 'postgresql://u@h/db',
+      roomIdleMs: 90_000,
+      roomEventsMax: 5000,
+      dev: false,
+    })
   })
 
   it('stops with a message naming each bad variable', () => {

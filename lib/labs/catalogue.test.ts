@@ -17,7 +17,8 @@ import { defineLab, type ActionCall, type LabSpec } from './types'
 /** Every action call a lab's content makes: walkthrough "do it for me" runs and demo steps. */
 function actionCalls(lab: LabSpec): { where: string; call: ActionCall }[] {
   const calls: { where: string; call: ActionCall }[] = []
-  for (const step of lab.walkthrough) for (const call of step.run ?? []) calls.push({ where: `walkthrough ${step.id}`, call })
+  for (const step of lab.walkthrough)
+    for (const call of step.run ?? []) calls.push({ where: `walkthrough ${step.id}`, call })
   for (const demo of lab.demos) {
     demo.steps.forEach((step, i) => {
       if ('do' in step) calls.push({ where: `demo ${demo.id} step ${i + 1}`, call: step.do })
@@ -27,7 +28,9 @@ function actionCalls(lab: LabSpec): { where: string; call: ActionCall }[] {
 }
 
 function measures(lab: LabSpec): { demo: string; m: Measure }[] {
-  return lab.demos.flatMap((d) => d.checks.flatMap((c) => ('measure' in c ? [c.measure] : [c.left, c.right]).map((m) => ({ demo: d.id, m }))))
+  return lab.demos.flatMap((d) =>
+    d.checks.flatMap((c) => ('measure' in c ? [c.measure] : [c.left, c.right]).map((m) => ({ demo: d.id, m }))),
+  )
 }
 
 describe('the catalogue', () => {
@@ -68,7 +71,10 @@ describe.each(LABS.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
     for (const { where, call } of calls) {
       expect(Object.keys(lab.actions), where).toContain(call.action)
       const parsed = lab.actions[call.action]!.params.strict().safeParse(call.params ?? {})
-      expect(parsed.success ? 'ok' : parsed.error.issues, `${where}: ${call.action} ${JSON.stringify(call.params)}`).toBe('ok')
+      expect(
+        parsed.success ? 'ok' : parsed.error.issues,
+        `${where}: ${call.action} ${JSON.stringify(call.params)}`,
+      ).toBe('ok')
     }
   })
 
@@ -88,7 +94,11 @@ describe.each(LABS.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
 
   it('waits in its demos only for events a lab action can cause, on keys the demo touches', () => {
     for (const d of lab.demos) {
-      const keys = new Set(d.steps.flatMap((s) => ('do' in s && typeof s.do.params?.userId === 'number' ? [`user:${s.do.params.userId}`] : [])))
+      const keys = new Set(
+        d.steps.flatMap((s) =>
+          'do' in s && typeof s.do.params?.userId === 'number' ? [`user:${s.do.params.userId}`] : [],
+        ),
+      )
       const waits: EventMatcher[] = d.steps.flatMap((s) => ('waitFor' in s ? [s.waitFor] : []))
       for (const w of waits) if (w.key !== undefined) expect(keys, `demo ${d.id} waits on ${w.key}`).toContain(w.key)
     }
@@ -129,7 +139,9 @@ describe('defineLab', () => {
     expect(() => defineLab({ ...lab, demos: [{ ...lab.demos[0]!, checks: [] }] })).toThrow()
     expect(() => defineLab({ ...lab, walkthrough: [] })).toThrow()
     expect(() => defineLab({ ...lab, demos: [{ ...lab.demos[0]!, steps: [{ sleepMs: 0 }] }] })).toThrow()
-    expect(() => defineLab({ ...lab, walkthrough: [{ ...lab.walkthrough[0]!, done: { kind: 'nope' } }] } as never)).toThrow()
+    expect(() =>
+      defineLab({ ...lab, walkthrough: [{ ...lab.walkthrough[0]!, done: { kind: 'nope' } }] } as never),
+    ).toThrow()
   })
 })
 

@@ -49,9 +49,9 @@ async function highlight(root: string, file: string): Promise<SourceFile> {
 }
 
 /**
- * 1-based line ranges of top-level exported functions, found by counting braces from the signature (so a
- * one-liner ends on its own line and an overload signature is skipped). Braces inside strings or comments
- * are not special-cased: the lab sources keep them balanced.
+ * 1-based line ranges of top-level exported functions, found by counting the braces outside parentheses
+ * from the signature on (so a one-liner ends on its own line and an overload signature is skipped). Braces
+ * inside strings or comments are not special-cased: the lab sources keep them balanced.
  */
 export function functionRanges(code: string): SourceFile['functions'] {
   const lines = code.replace(/\r\n?/g, '\n').split('\n')
@@ -60,14 +60,18 @@ export function functionRanges(code: string): SourceFile['functions'] {
     const m = /^export (?:async )?function (\w+)/.exec(line)
     if (!m) return
     let depth = 0
+    let parens = 0
     let opened = false
     let end = -1
     for (let j = i; j < lines.length && end < 0; j++) {
       for (const ch of lines[j]!) {
-        if (ch === '{') {
+        // Braces inside the parameter list (object types, defaults) are not the body.
+        if (ch === '(') parens += 1
+        else if (ch === ')') parens -= 1
+        else if (ch === '{' && parens === 0) {
           depth += 1
           opened = true
-        } else if (ch === '}') depth -= 1
+        } else if (ch === '}' && parens === 0) depth -= 1
       }
       if (opened && depth <= 0) end = j
       else if (!opened && /;\s*$/.test(lines[j]!)) break // an overload signature: no body

@@ -8,7 +8,18 @@ describe('versionOf', () => {
   })
 
   it('is undefined for values without a usable version', () => {
-    for (const v of ['hello', '', '42', '[{"version":1}]', '{"version":"3"}', '{"version":1.5}', '{"version":-1}', '{"id":1}', '{not json', '{"version":null}']) {
+    for (const v of [
+      'hello',
+      '',
+      '42',
+      '[{"version":1}]',
+      '{"version":"3"}',
+      '{"version":1.5}',
+      '{"version":-1}',
+      '{"id":1}',
+      '{not json',
+      '{"version":null}',
+    ]) {
       expect(versionOf(v), v).toBeUndefined()
     }
   })

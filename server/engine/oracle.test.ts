@@ -18,7 +18,11 @@ describe('Oracle', () => {
     expect(o.judge('user:1', 1, 5000)).toEqual({ stale: true, truth: 3, staleForMs: 3000 })
     expect(o.judge('user:1', 2, 5000)).toEqual({ stale: true, truth: 3, staleForMs: 1500 })
     expect(o.judge('user:1', 3, 5000)).toEqual({ stale: false })
-    expect([o.staleSince('user:1', 1), o.staleSince('user:1', 2), o.staleSince('user:1', 3)]).toEqual([2000, 3500, null])
+    expect([o.staleSince('user:1', 1), o.staleSince('user:1', 2), o.staleSince('user:1', 3)]).toEqual([
+      2000,
+      3500,
+      null,
+    ])
   })
 
   it('does not call a version newer than it knows stale', () => {

@@ -27,7 +27,7 @@ describe('renderPrometheus', () => {
     expect(new Set(types).size).toBe(types.length)
   })
 
-  it('has each room\'s counters and latency summary', () => {
+  it("has each room's counters and latency summary", () => {
     expect(lines).toContain('cachelab_rooms 2')
     expect(lines).toContain('cachelab_requests_total{room="roomaaaa"} 3')
     expect(lines).toContain('cachelab_requests_total{room="roombbbb"} 1')

@@ -69,9 +69,9 @@ export class Rooms {
 
   /** The room, loading it if it exists in Redis but not in this process. Throws E_UNKNOWN_ROOM. */
   async get(id: string): Promise<LiveRoom> {
+    if (this.destroying.has(id)) throw errors.unknownRoom(id)
     const live = this.live.get(id)
     if (live) return live
-    if (this.destroying.has(id)) throw errors.unknownRoom(id)
     let loading = this.loading.get(id)
     if (!loading) {
       loading = this.rehydrate(id).finally(() => this.loading.delete(id))
@@ -104,13 +104,14 @@ export class Rooms {
   /** Removes a room everywhere: labs stopped, keys unlinked, rows deleted. */
   async destroy(id: string): Promise<void> {
     this.destroying.add(id)
+    // Out of `live` before the first await, so nothing can act in the room while it is being taken apart.
+    const live = this.live.get(id)
+    this.live.delete(id)
     try {
       // The metadata goes first, so no process (this one included) can load the room again from now on.
       await this.deps.redis.unlink(roomKeys(id).meta)
-      const live = this.live.get(id)
       if (live) {
         for (const lab of live.labs.values()) lab.stop()
-        this.live.delete(id)
         live.room.dispose()
         await this.deps.recorder.close(id)
       }

@@ -3,7 +3,7 @@ import { mergeFlags, OBSERVER_FLAGS } from './keyspace'
 
 /**
  * The event classes a notify-keyspace-events string switches on, with A expanded. Per the Redis docs, A is an
- * alias for "g$lshztxed" (see F6 in /tmp/test-findings.md: keyspace.ts says g$lshzxet).
+ * alias for "g$lshztxed" (F6 in /tmp/test-findings.md: keyspace.ts used to say g$lshzxet; fixed in 81dd880).
  */
 function classes(flags: string): Set<string> {
   const out = new Set(flags.replace('A', 'g$lshztxed').split(''))
@@ -35,9 +35,12 @@ describe('mergeFlags', () => {
       expect(mergeFlags(once, OBSERVER_FLAGS)).toBe(once)
     }
     expect(mergeFlags('g$lshzxeE', OBSERVER_FLAGS)).toBe('g$lshzxeE')
+    // A covers e and d as well: a server set to AKE needs nothing added (and no CONFIG SET on every start).
+    expect(mergeFlags('AKE', OBSERVER_FLAGS)).toBe('AKE')
+    expect(mergeFlags('AE', OBSERVER_FLAGS)).toBe('AE')
   })
 
-  it('does not ask for streams (t): the recorder\'s own XADDs would flood the observer', () => {
+  it("does not ask for streams (t): the recorder's own XADDs would flood the observer", () => {
     expect(classes(OBSERVER_FLAGS).has('t')).toBe(false)
     expect(classes(OBSERVER_FLAGS).has('E')).toBe(true)
     expect(classes(OBSERVER_FLAGS).has('x')).toBe(true)

@@ -23,7 +23,9 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function startTestApp(opts: { database?: TestDatabase; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { database?: TestDatabase; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = opts.database ?? 'pglite'
   const pgliteDir = database === 'pglite' ? copyPgliteTemplate() : undefined
   const config = resolveConfig({

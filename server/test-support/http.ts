@@ -37,13 +37,17 @@ export function postChunked(
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ): Promise<{ status?: number; body?: string; error?: string }> {
   return new Promise((resolve) => {
-    const req = http.request(base + path, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode, body }))
-      res.on('error', (err) => resolve({ status: res.statusCode, error: err.message }))
-    })
+    const req = http.request(
+      base + path,
+      { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode, body }))
+        res.on('error', (err) => resolve({ status: res.statusCode, error: err.message }))
+      },
+    )
     req.on('error', (err) => resolve({ error: (err as NodeJS.ErrnoException).code ?? err.message }))
     const write = (i: number) => {
       if (i >= chunks.length) return req.end()

@@ -41,7 +41,10 @@ export async function removeRoomKeys(redis: Redis, room: string): Promise<number
  * A fresh room id whose metadata key exists, so nobody sweeps its keys; its keys are removed when the current
  * test finishes (or, outside a test, by the returned release function).
  */
-export async function claimRoom(redis: Redis, opts: { inTest?: boolean } = {}): Promise<{ id: string; release(): Promise<void> }> {
+export async function claimRoom(
+  redis: Redis,
+  opts: { inTest?: boolean } = {},
+): Promise<{ id: string; release(): Promise<void> }> {
   const id = randomRoomId()
   await redis.hset(roomKeys(id).meta, 'created', Date.now(), 'test', '1')
   await redis.pexpire(roomKeys(id).meta, 10 * 60_000)

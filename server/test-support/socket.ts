@@ -15,11 +15,19 @@ export interface TestClient {
   statuses: ServiceStatus[]
   connect(): Promise<void>
   /** Sends a message and resolves with its ack (rejects after a timeout). */
-  ask<E extends keyof ClientToServerEvents>(event: E, msg: unknown): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>
+  ask<E extends keyof ClientToServerEvents>(
+    event: E,
+    msg: unknown,
+  ): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>
 }
 
 export async function openClient(url: string): Promise<TestClient> {
-  const socket: LabClient = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false })
+  const socket: LabClient = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    autoConnect: false,
+  })
   const client: TestClient = {
     socket,
     batches: [],

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { findLab } from '../../../lib/labs/catalogue'
+import { DATA_CLASSES } from '../../../lib/labs/ttl'
 import { useTestApp } from '../../test-support/app'
 import { postChunked, request, type Reply } from '../../test-support/http'
 
@@ -34,7 +35,12 @@ describe('reading the service', () => {
   it('GET /api/health reports Redis, the database and keyspace notifications', async () => {
     const res = await get('/api/health')
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ ok: true, redis: { ok: true }, db: { ok: true, kind: 'pglite' }, notifications: true })
+    expect(res.body).toMatchObject({
+      ok: true,
+      redis: { ok: true },
+      db: { ok: true, kind: 'pglite' },
+      notifications: true,
+    })
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
   })
@@ -75,7 +81,13 @@ describe('a room through the API', () => {
     expect(res.headers.get('location')).toBe(`/api/rooms/${res.body.id}`)
     const info = await get(`/api/rooms/${res.body.id}`)
     expect(info.status).toBe(200)
-    expect(info.body).toMatchObject({ id: res.body.id, prefix: `lab:${res.body.id}:`, lastSeq: 0, firstSeq: 0, labs: { ttl: { dataClass: 'warm', ttlSeconds: 20 } } })
+    expect(info.body).toMatchObject({
+      id: res.body.id,
+      prefix: `lab:${res.body.id}:`,
+      lastSeq: 0,
+      firstSeq: 0,
+      labs: { ttl: { dataClass: 'warm', ttlSeconds: DATA_CLASSES.warm.labSeconds } },
+    })
   })
 
   it('runs actions, then serves their events, metrics, inspection and Prometheus counters', async () => {
@@ -94,12 +106,25 @@ describe('a room through the API', () => {
     const seqs = (all.body.events as { seq: number }[]).map((e) => e.seq)
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1))
     expect(all.body).toMatchObject({ firstSeq: 1, lastSeq: seqs.length })
-    expect(all.body.events[0]).toMatchObject({ lane: 'client', kind: 'request', key: 'user:1', data: { action: 'read', by: 'api' } })
+    expect(all.body.events[0]).toMatchObject({
+      lane: 'client',
+      kind: 'request',
+      key: 'user:1',
+      data: { action: 'read', by: 'api' },
+    })
     const page = await get(`/api/rooms/${room}/events?after=2&limit=3`)
     expect((page.body.events as { seq: number }[]).map((e) => e.seq)).toEqual([3, 4, 5])
 
     const metrics = await get(`/api/rooms/${room}/metrics`)
-    expect(metrics.body).toMatchObject({ requests: 3, hits: 1, misses: 1, hitRatio: 0.5, dbQueries: 1, dbWrites: 1, staleReads: 0 })
+    expect(metrics.body).toMatchObject({
+      requests: 3,
+      hits: 1,
+      misses: 1,
+      hitRatio: 0.5,
+      dbQueries: 1,
+      dbWrites: 1,
+      staleReads: 0,
+    })
 
     const inspect = await get(`/api/rooms/${room}/inspect`)
     expect(inspect.status).toBe(200)
@@ -108,8 +133,8 @@ describe('a room through the API', () => {
     const key = inspect.body.keys[0]
     expect(key).toMatchObject({ key: 'user:1', type: 'string', version: 1, dbVersion: 2 })
     expect(JSON.parse(key.value)).toMatchObject({ id: 1, version: 1 })
-    expect(key.ttlMs).toBeGreaterThan(10_000)
-    expect(key.ttlMs).toBeLessThanOrEqual(20_000)
+    expect(key.ttlMs).toBeGreaterThan(DATA_CLASSES.warm.labSeconds * 1000 - 10_000)
+    expect(key.ttlMs).toBeLessThanOrEqual(DATA_CLASSES.warm.labSeconds * 1000)
     expect(key.staleSince).toBeGreaterThanOrEqual(updateStarted)
     expect(key.staleSince).toBeLessThanOrEqual(updateDone)
 
@@ -153,21 +178,53 @@ describe('bad input', () => {
   it('malformed JSON is 400, a body that is not declared JSON 415, an oversize body 413', async () => {
     const room = await apiRoom()
     const path = `/api/rooms/${room}/actions`
-    expectError(await request(t.url, 'POST', path, { body: '{"lab":"ttl",', headers: { 'content-type': 'application/json' } }), 400, 'E_BAD_JSON')
-    expectError(await request(t.url, 'POST', path, { body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), headers: { 'content-type': 'application/json' } }), 400, 'E_BAD_JSON')
-    expectError(await request(t.url, 'POST', path, { body: '{"lab":"ttl","action":"read","userId":1}', headers: { 'content-type': 'text/plain' } }), 415, 'E_UNSUPPORTED_MEDIA_TYPE')
+    expectError(
+      await request(t.url, 'POST', path, { body: '{"lab":"ttl",', headers: { 'content-type': 'application/json' } }),
+      400,
+      'E_BAD_JSON',
+    )
+    expectError(
+      await request(t.url, 'POST', path, {
+        body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'E_BAD_JSON',
+    )
+    expectError(
+      await request(t.url, 'POST', path, {
+        body: '{"lab":"ttl","action":"read","userId":1}',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      415,
+      'E_UNSUPPORTED_MEDIA_TYPE',
+    )
     expectError(await request(t.url, 'POST', path, { body: '{}' }), 415, 'E_UNSUPPORTED_MEDIA_TYPE')
-    expectError(await request(t.url, 'POST', '/api/rooms', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'E_UNSUPPORTED_MEDIA_TYPE')
+    expectError(
+      await request(t.url, 'POST', '/api/rooms', {
+        body: 'x=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+      'E_UNSUPPORTED_MEDIA_TYPE',
+    )
     const big = JSON.stringify({ lab: 'ttl', action: 'read', userId: 1, pad: 'x'.repeat(70 * 1024) })
-    expectError(await request(t.url, 'POST', path, { body: big, headers: { 'content-type': 'application/json' } }), 413, 'E_TOO_LARGE')
+    expectError(
+      await request(t.url, 'POST', path, { body: big, headers: { 'content-type': 'application/json' } }),
+      413,
+      'E_TOO_LARGE',
+    )
   })
 
-  // FINDING F4 (/tmp/test-findings.md): a body over the limit sent without Content-Length (chunked) makes
-  // readJson call req.destroy(), which closes the socket before the 413 can be sent: the client sees the
-  // connection reset instead of a 413 with a JSON error.
+  // Regression guard (F4 in /tmp/test-findings.md, fixed in 81dd880): readJson used to destroy the request
+  // of an oversize chunked body, closing the socket before the 413 could be sent (the client saw ECONNRESET).
   it('an oversize chunked body is also a 413 with a JSON error', async () => {
     const room = await apiRoom()
-    const chunks = [Buffer.from('{"lab":"ttl","action":"read","userId":1,"pad":"'), ...Array.from({ length: 20 }, () => Buffer.alloc(8 * 1024, 'x')), Buffer.from('"}')]
+    const chunks = [
+      Buffer.from('{"lab":"ttl","action":"read","userId":1,"pad":"'),
+      ...Array.from({ length: 20 }, () => Buffer.alloc(8 * 1024, 'x')),
+      Buffer.from('"}'),
+    ]
     const res = await postChunked(t.url, `/api/rooms/${room}/actions`, chunks)
     expect(res.error).toBeUndefined()
     expect(res.status).toBe(413)
@@ -176,7 +233,10 @@ describe('bad input', () => {
 
   it('a small chunked body is read normally', async () => {
     const room = await apiRoom()
-    const res = await postChunked(t.url, `/api/rooms/${room}/actions`, [Buffer.from('{"lab":"ttl",'), Buffer.from('"action":"read","userId":3}')])
+    const res = await postChunked(t.url, `/api/rooms/${room}/actions`, [
+      Buffer.from('{"lab":"ttl",'),
+      Buffer.from('"action":"read","userId":3}'),
+    ])
     expect(res.status).toBe(200)
     expect(JSON.parse(res.body!)).toMatchObject({ result: { ok: true, from: 'db' } })
   })
@@ -218,12 +278,22 @@ describe('bad input', () => {
       expect(issuePaths(res), JSON.stringify(body)).toEqual(paths)
     }
     const settings = (await get(`/api/rooms/${room}`)).body.labs.ttl
-    expect(settings).toMatchObject({ ttlSeconds: 20, load: { rps: 0 }, dbLatencyMs: 0 })
+    expect(settings).toMatchObject({ ttlSeconds: DATA_CLASSES.warm.labSeconds, load: { rps: 0 }, dbLatencyMs: 0 })
   })
 
   it('a body that is not an action object is 400', async () => {
     const room = await apiRoom()
-    for (const body of [[], null, 'read', 42, {}, { lab: 'ttl' }, { action: 'read' }, { lab: '', action: 'read' }, { lab: 'ttl', action: 'x'.repeat(33) }]) {
+    for (const body of [
+      [],
+      null,
+      'read',
+      42,
+      {},
+      { lab: 'ttl' },
+      { action: 'read' },
+      { lab: '', action: 'read' },
+      { lab: 'ttl', action: 'x'.repeat(33) },
+    ]) {
       expectError(await post(`/api/rooms/${room}/actions`, body), 400, 'E_INVALID')
     }
     expectError(await post('/api/rooms', { name: 'extra' }), 400, 'E_INVALID')
@@ -232,17 +302,23 @@ describe('bad input', () => {
   it('rejects a "constructor" key', async () => {
     const room = await apiRoom()
     const body = '{"lab":"ttl","action":"read","userId":1,"constructor":{"prototype":{"polluted":true}}}'
-    const res = await request(t.url, 'POST', `/api/rooms/${room}/actions`, { body, headers: { 'content-type': 'application/json' } })
+    const res = await request(t.url, 'POST', `/api/rooms/${room}/actions`, {
+      body,
+      headers: { 'content-type': 'application/json' },
+    })
     expectError(res, 400, 'E_INVALID')
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
-  // FINDING F3 (/tmp/test-findings.md): a "__proto__" key is silently dropped (zod's looseObject does not
-  // copy it), so the action runs with 200 instead of being rejected like every other unknown key.
+  // Regression guard (F3 in /tmp/test-findings.md, fixed in 81dd880): a "__proto__" key used to be dropped
+  // silently by zod's looseObject, so the action ran with 200 instead of being rejected.
   it('rejects a "__proto__" key', async () => {
     const room = await apiRoom()
     const body = '{"lab":"ttl","action":"read","userId":1,"__proto__":{"polluted":true,"userId":2}}'
-    const res = await request(t.url, 'POST', `/api/rooms/${room}/actions`, { body, headers: { 'content-type': 'application/json' } })
+    const res = await request(t.url, 'POST', `/api/rooms/${room}/actions`, {
+      body,
+      headers: { 'content-type': 'application/json' },
+    })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expectError(res, 400, 'E_INVALID')
   })

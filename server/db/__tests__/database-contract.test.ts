@@ -32,7 +32,11 @@ async function counts(db: Database, room: string): Promise<Record<string, number
   return out
 }
 
-const SEEDED = { users: LIMITS.usersPerRoom, posts: LIMITS.usersPerRoom * LIMITS.postsPerUser, app_config: Object.keys(CONFIG_ROWS).length }
+const SEEDED = {
+  users: LIMITS.usersPerRoom,
+  posts: LIMITS.usersPerRoom * LIMITS.postsPerUser,
+  app_config: Object.keys(CONFIG_ROWS).length,
+}
 
 describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) => {
   let db: Database
@@ -65,7 +69,14 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
     const metrics = new RoomMetrics()
     const oracle = new Oracle()
     const rdb = new RoomDb(
-      { db, room, metrics, oracle, latency: () => ({ ms: latencyMs, jitterMs: 0 }), record: (e) => void events.push(e) },
+      {
+        db,
+        room,
+        metrics,
+        oracle,
+        latency: () => ({ ms: latencyMs, jitterMs: 0 }),
+        record: (e) => void events.push(e),
+      },
       { req: 'rtest' },
     )
     return { rdb, events, metrics, oracle }
@@ -112,7 +123,10 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
       [room],
     )
     expect(posts[0]!.bad).toBe(0)
-    const { rows: config } = await db.query<{ key: string; value: string }>('SELECT key, value FROM app_config WHERE room = $1 ORDER BY key', [room])
+    const { rows: config } = await db.query<{ key: string; value: string }>(
+      'SELECT key, value FROM app_config WHERE room = $1 ORDER BY key',
+      [room],
+    )
     expect(Object.fromEntries(config.map((c) => [c.key, c.value]))).toEqual(CONFIG_ROWS)
   })
 
@@ -204,7 +218,9 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
     expect([empty.rows.length, empty.rowCount]).toEqual([0, 0])
     const update = await db.query('UPDATE users SET popular = true WHERE room = $1 AND id BETWEEN 11 AND 14', [room])
     expect([update.rows.length, update.rowCount]).toEqual([0, 4])
-    const returning = await db.query('UPDATE users SET popular = false WHERE room = $1 AND id <= 2 RETURNING id', [room])
+    const returning = await db.query('UPDATE users SET popular = false WHERE room = $1 AND id <= 2 RETURNING id', [
+      room,
+    ])
     expect([returning.rows.length, returning.rowCount]).toEqual([2, 2])
     const { rdb, events } = roomDb(room)
     await rdb.getUser(5)
@@ -219,13 +235,17 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
       return rows[0]!.name
     })
     expect(result).toBe('in tx')
-    const { rows } = await db.query<{ name: string; version: number }>('SELECT name, version FROM users WHERE room = $1 AND id = 4', [room])
+    const { rows } = await db.query<{ name: string; version: number }>(
+      'SELECT name, version FROM users WHERE room = $1 AND id = 4',
+      [room],
+    )
     expect(rows[0]).toEqual({ name: 'in tx', version: 2 })
   })
 
   it('rolls a transaction back when it throws, and rethrows the error', async () => {
     const room = await seededRoom()
-    const read = () => db.query<{ name: string; version: number }>('SELECT name, version FROM users WHERE room = $1 AND id = 5', [room])
+    const read = () =>
+      db.query<{ name: string; version: number }>('SELECT name, version FROM users WHERE room = $1 AND id = 5', [room])
     const before = (await read()).rows[0]
     const boom = new Error('boom')
     await expect(
@@ -254,7 +274,14 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
     const metrics = new RoomMetrics()
     const failing: Database = { ...db, query: () => Promise.reject(new Error('connection lost')) }
     const rdb = new RoomDb(
-      { db: failing, room, metrics, oracle: new Oracle(), latency: () => ({ ms: 0, jitterMs: 0 }), record: (e) => void events.push(e) },
+      {
+        db: failing,
+        room,
+        metrics,
+        oracle: new Oracle(),
+        latency: () => ({ ms: 0, jitterMs: 0 }),
+        record: (e) => void events.push(e),
+      },
       { req: 'rfail' },
     )
     const err = await rdb.getUser(1).catch((e: unknown) => e)

@@ -75,7 +75,12 @@ async function liveRoom() {
     briefs: (): Brief[] => (seen.get(id) ?? []).map((s) => brief(s.event)),
     /** Waits until an event of `kind` on `key` was recorded; returns it with its arrival time. */
     waitFor: (kind: string, key: string, timeoutMs = 4000) =>
-      waitUntil(() => seen.get(id)?.find((s) => s.event.kind === kind && s.event.key === key), `${kind} on ${key}`, timeoutMs, 5),
+      waitUntil(
+        () => seen.get(id)?.find((s) => s.event.kind === kind && s.event.key === key),
+        `${kind} on ${key}`,
+        timeoutMs,
+        5,
+      ),
   }
 }
 
@@ -88,18 +93,22 @@ describe('keyspace notifications', () => {
 })
 
 describe('CacheObserver: changes from outside the app', () => {
-  it('an outside SET … PX 300 is described with its value and TTL, then Redis expires it shortly after the deadline', async () => {
+  it('an outside SET … PX 300 is one set event with its value and TTL, then Redis expires it shortly after the deadline', async () => {
     const room = await liveRoom()
     const value = JSON.stringify({ id: 1, name: 'from redis-cli', version: 7 })
     const sentAt = Date.now()
     await redis.outside.set(room.keys.full('user:1'), value, 'PX', 300)
     const expired = await room.waitFor('expired', 'user:1', 3000)
-    const set = room.events().find((e) => e.kind === 'set')
+    await sleep(50)
+    expect(room.briefs()).toEqual([
+      ['cache', 'set', 'user:1', 'outside'],
+      ['cache', 'expired', 'user:1', 'redis'],
+    ])
+    const set = room.events()[0]
     expect(set).toMatchObject({ lane: 'cache', key: 'user:1', src: 'outside', data: { value, version: 7 } })
     const ttl = (set!.data as { ttlMs: number | null }).ttlMs
     expect(ttl).toBeGreaterThan(0)
     expect(ttl).toBeLessThanOrEqual(300)
-    expect(room.events().find((e) => e.kind === 'expire')).toMatchObject({ src: 'outside', key: 'user:1' })
     expect(expired.event).toMatchObject({ lane: 'cache', kind: 'expired', key: 'user:1', src: 'redis' })
     // Redis's own expiry: not before the deadline, and seen within a second of it.
     expect(expired.at).toBeGreaterThanOrEqual(sentAt + 300 - 5)
@@ -107,13 +116,11 @@ describe('CacheObserver: changes from outside the app', () => {
     const lateMs = (expired.event.data as { lateMs?: number }).lateMs
     expect(lateMs).toBeGreaterThanOrEqual(0)
     expect(lateMs).toBeLessThan(1000)
-    expect(room.briefs().at(-1)).toEqual(['cache', 'expired', 'user:1', 'redis'])
-    expect(room.events().filter((e) => e.kind === 'expired')).toHaveLength(1)
   })
 
-  // FINDING F2 (/tmp/test-findings.md): the observer records a synchronous event (del, persist, cache-op)
-  // at once but a SET or EXPIRE only after an extra PTTL/GET round trip, so events overtake each other: an
-  // outside `SET … PX` is recorded as expire-then-set, and MULTI SET + DEL as del-then-set.
+  // Regression guard (F2 in /tmp/test-findings.md, fixed in 81dd880): synchronous events (del, persist,
+  // cache-op) used to overtake a SET or EXPIRE still waiting for its GET/PTTL lookup, so MULTI SET + DEL was
+  // recorded as del-then-set (and SET … PX as expire-then-set, before it became one event).
   it('records the events of outside commands in the order Redis reported them', async () => {
     const room = await liveRoom()
     const v = JSON.stringify({ version: 1 })
@@ -121,14 +128,18 @@ describe('CacheObserver: changes from outside the app', () => {
     await redis.outside.multi().set(room.keys.full('gone'), v).del(room.keys.full('gone')).exec()
     for (let i = 0; i < 5; i++) await room.waitFor('expired', `px:${i}`, 3000)
     await room.waitFor('set', 'gone')
-    const byKey = (key: string) => room.briefs().filter((b) => b[2] === key).map((b) => b[1])
+    const byKey = (key: string) =>
+      room
+        .briefs()
+        .filter((b) => b[2] === key)
+        .map((b) => b[1])
     const orders = [0, 1, 2, 3, 4].map((i) => byKey(`px:${i}`)).concat([byKey('gone')])
     expect(orders).toEqual([
-      ['set', 'expire', 'expired'],
-      ['set', 'expire', 'expired'],
-      ['set', 'expire', 'expired'],
-      ['set', 'expire', 'expired'],
-      ['set', 'expire', 'expired'],
+      ['set', 'expired'],
+      ['set', 'expired'],
+      ['set', 'expired'],
+      ['set', 'expired'],
+      ['set', 'expired'],
       ['set', 'del'],
     ])
   })
@@ -193,7 +204,7 @@ describe('CacheObserver: changes from outside the app', () => {
   })
 })
 
-describe('CacheObserver and RoomCache: the engine\'s own commands', () => {
+describe("CacheObserver and RoomCache: the engine's own commands", () => {
   it('a SET with a TTL through RoomCache is recorded once, and its expiry by Redis once', async () => {
     const room = await liveRoom()
     await room.cache.set('user:1', { version: 3 }, 300)
@@ -232,11 +243,14 @@ describe('CacheObserver and RoomCache: the engine\'s own commands', () => {
       ['cache', 'set', 'user:5', 'outside'],
       ['cache', 'miss', 'user:5'],
     ])
-    const misses = room.events().filter((e) => e.kind === 'miss').map((e) => (e.data as { reason: string }).reason)
+    const misses = room
+      .events()
+      .filter((e) => e.kind === 'miss')
+      .map((e) => (e.data as { reason: string }).reason)
     expect(misses).toEqual(['absent', 'unreadable'])
   })
 
-  it('DEL is recorded once, as the app\'s, saying whether the key existed', async () => {
+  it("DEL is recorded once, as the app's, saying whether the key existed", async () => {
     const room = await liveRoom()
     await room.cache.set('user:6', { version: 1 }, 10_000)
     expect(await room.cache.del('user:6')).toBe(true)
@@ -247,7 +261,12 @@ describe('CacheObserver and RoomCache: the engine\'s own commands', () => {
       ['cache', 'del', 'user:6', 'app'],
       ['cache', 'del', 'user:6', 'app'],
     ])
-    expect(room.events().slice(1).map((e) => e.data)).toEqual([{ existed: true }, { existed: false }])
+    expect(
+      room
+        .events()
+        .slice(1)
+        .map((e) => e.data),
+    ).toEqual([{ existed: true }, { existed: false }])
   })
 
   it('expireNow hands the key to Redis, which expires it and says so; a missing key is left alone', async () => {
@@ -300,7 +319,10 @@ describe('ExpiryWatch', () => {
     expect(at).toBeGreaterThanOrEqual(deadline - 5)
     expect(at).toBeLessThan(deadline + 1000)
     await waitUntil(() => w.watching === 0, 'the watch to let go of the key', 1000, 5)
-    expect(w.takeDeadline(key)).toBe(deadline)
+    // The deadline last known: ours, or a ms later if Redis, whose clock ticks apart, still had a ms to go.
+    const remembered = w.takeDeadline(key)
+    expect(remembered).toBeGreaterThanOrEqual(deadline)
+    expect(remembered).toBeLessThan(deadline + 50)
     expect(w.takeDeadline(key)).toBeUndefined()
   })
 
@@ -311,8 +333,8 @@ describe('ExpiryWatch', () => {
     const arrived = await expiredAt(key)
     await redis.outside.set(key, '1', 'PX', 100)
     w.schedule(key, Date.now() + 100)
-    await redis.outside.pexpire(key, 500)
-    const extendedTo = Date.now() + 500
+    await redis.outside.pexpire(key, 1500)
+    const extendedTo = Date.now() + 1500
     await sleep(250)
     expect(arrived()).toBeUndefined()
     expect(w.watching).toBe(1) // looked at 100 ms, found it alive, watching again

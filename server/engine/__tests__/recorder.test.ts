@@ -67,7 +67,9 @@ describe('Recorder', () => {
     await a.recorder.open(b.room)
     expect(a.recorder.record(b.room, marker('b'))?.seq).toBe(1)
     expect(a.recorder.record('nosuchroom1', marker('x'))).toBeUndefined()
-    expect([a.recorder.lastSeq(a.room), a.recorder.lastSeq(b.room), a.recorder.lastSeq('nosuchroom1')]).toEqual([3, 1, 0])
+    expect([a.recorder.lastSeq(a.room), a.recorder.lastSeq(b.room), a.recorder.lastSeq('nosuchroom1')]).toEqual([
+      3, 1, 0,
+    ])
     await a.recorder.close(b.room) // before b's cleanup removes b's keys
   })
 

@@ -5,7 +5,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import type { EventOf, Kind, LabEvent } from '../../../lib/events'
 import { roomKeys } from '../../../lib/keys'
-import type { TtlLabState } from '../../../lib/labs/ttl'
+import { DATA_CLASSES, type TtlLabState } from '../../../lib/labs/ttl'
 import { useTestApp, type TestDatabase } from '../../test-support/app'
 import { brief, briefs, collect } from '../../test-support/events'
 import { sleep, waitUntil } from '../../test-support/env'
@@ -13,6 +13,10 @@ import { useRedis } from '../../test-support/redis'
 import { LabError } from '../errors'
 
 const redis = useRedis('check')
+
+/** The default (warm) TTL and the hot class's, from the lab's own table. */
+const WARM_MS = DATA_CLASSES.warm.labSeconds * 1000
+const HOT_S = DATA_CLASSES.hot.labSeconds
 
 const READ_MISS = (key: string) => [
   ['client', 'request', key],
@@ -39,7 +43,12 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
       const result = (await t.app.engine.act(id, { lab: 'ttl', action, ...params }, 'you')) as Record<string, unknown>
       return { result, events: c.after(from) }
     }
-    const state = () => t.app.engine.rooms.all().find((l) => l.room.id === id)!.labs.get('ttl')!.state() as TtlLabState
+    const state = () =>
+      t.app.engine.rooms
+        .all()
+        .find((l) => l.room.id === id)!
+        .labs.get('ttl')!
+        .state() as TtlLabState
     return { id, c, act, state, full: roomKeys(id).full }
   }
 
@@ -57,15 +66,15 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
     expect(briefs(miss.events)).toEqual(READ_MISS('user:1'))
     expect(new Set(miss.events.map((e) => e.req)).size).toBe(1)
     expect(miss.result).toMatchObject({ ok: true, from: 'db', version: 1, user: { id: 1, version: 1 } })
-    expect(data(miss.events, 'set')).toEqual({ ttlMs: 20_000, version: 1 })
+    expect(data(miss.events, 'set')).toEqual({ ttlMs: WARM_MS, version: 1 })
     expect(data(miss.events, 'response')).toMatchObject({ ok: true, from: 'db', version: 1 })
     expect(data(miss.events, 'request')).toEqual({ action: 'read', by: 'you' })
 
     const cached = JSON.parse((await redis.check.get(lab.full('user:1')))!) as { id: number; version: number }
     expect(cached).toMatchObject({ id: 1, version: 1 })
     const pttl = await redis.check.pttl(lab.full('user:1'))
-    expect(pttl).toBeGreaterThan(15_000)
-    expect(pttl).toBeLessThanOrEqual(20_000)
+    expect(pttl).toBeGreaterThan(WARM_MS - 5000)
+    expect(pttl).toBeLessThanOrEqual(WARM_MS)
 
     const hit = await lab.act('read', { userId: 1 })
     expect(briefs(hit.events)).toEqual(READ_HIT('user:1'))
@@ -150,15 +159,15 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
   it('setDataClass picks the class TTL for the next writes', async () => {
     const lab = await labRoom()
     const hot = await lab.act('setDataClass', { dataClass: 'hot' })
-    expect(hot.result).toMatchObject({ dataClass: 'hot', ttlSeconds: 5 })
-    expect(data(hot.events, 'setting')).toEqual({ name: 'dataClass', value: 'hot (5 s)' })
+    expect(hot.result).toMatchObject({ dataClass: 'hot', ttlSeconds: HOT_S })
+    expect(data(hot.events, 'setting')).toEqual({ name: 'dataClass', value: `hot (${HOT_S} s)` })
     const read = await lab.act('read', { userId: 7 })
-    expect(data(read.events, 'set')).toEqual({ ttlMs: 5000, version: 1 })
+    expect(data(read.events, 'set')).toEqual({ ttlMs: HOT_S * 1000, version: 1 })
     const pttl = await redis.check.pttl(lab.full('user:7'))
-    expect(pttl).toBeGreaterThan(3000)
-    expect(pttl).toBeLessThanOrEqual(5000)
+    expect(pttl).toBeGreaterThan(HOT_S * 1000 - 2000)
+    expect(pttl).toBeLessThanOrEqual(HOT_S * 1000)
     await lab.act('setDataClass', { dataClass: 'config' })
-    expect(lab.state()).toMatchObject({ dataClass: 'config', ttlSeconds: 300 })
+    expect(lab.state()).toMatchObject({ dataClass: 'config', ttlSeconds: DATA_CLASSES.config.labSeconds })
   })
 
   it('reset empties the cache, restores the rows and the default settings', async () => {
@@ -169,7 +178,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
     await lab.act('setDataClass', { dataClass: 'cold' })
     await lab.act('dbLatency', { ms: 5 })
     const reset = await lab.act('reset')
-    expect(reset.result).toMatchObject({ dataClass: 'warm', ttlSeconds: 20, dbLatencyMs: 0, deleted: 2 })
+    expect(reset.result).toMatchObject({ dataClass: 'warm', ttlSeconds: WARM_MS / 1000, dbLatencyMs: 0, deleted: 2 })
     expect(brief(reset.events[0]!)).toEqual(['app', 'marker', null])
     expect(briefs(reset.events.slice(1)).sort()).toEqual([
       ['cache', 'del', 'user:1', 'app'],
@@ -177,7 +186,9 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
     ])
     expect(await redis.check.exists(lab.full('user:1'), lab.full('user:2'))).toBe(0)
     expect(await redis.check.exists(roomKeys(lab.id).meta)).toBe(1)
-    const { rows } = await t.app.db.query<{ version: number }>('SELECT version FROM users WHERE room = $1 AND id = 1', [lab.id])
+    const { rows } = await t.app.db.query<{ version: number }>('SELECT version FROM users WHERE room = $1 AND id = 1', [
+      lab.id,
+    ])
     expect(rows[0]!.version).toBe(1)
     // The oracle forgot the old truth: reading version 1 again is not stale.
     const read = await lab.act('read', { userId: 1 })
