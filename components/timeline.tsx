@@ -83,7 +83,7 @@ export function Timeline() {
       bodyClassName="flex flex-col"
       actions={
         <>
-          <span className="hidden text-xs text-zinc-500 tabular-nums sm:inline" aria-live="off">
+          <span className="hidden text-xs text-zinc-500 tabular-nums sm:inline" data-testid="timeline-count" data-count={events.length}>
             {events.length.toLocaleString()} events
           </span>
           <input
