@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CACHE_CHANGE_KINDS, KINDS, LabEvent, LANES, isKind, make, roundMs, type DataOf, type Kind } from './events'
+import { KINDS, LabEvent, LANES, isKind, make, roundMs, type DataOf, type Kind } from './events'
+import { CACHE_CHANGE_KINDS } from './room-client'
 
 /** One valid data value per kind; typed so that a new kind fails to compile until it has a sample here. */
 const SAMPLES: { [K in Kind]: DataOf<K> } = {

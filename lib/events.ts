@@ -151,15 +151,3 @@ export function roundMs(ms: number): number {
 export function isKind<K extends Kind>(event: LabEvent, kind: K): event is Extract<LabEvent, { kind: K }> {
   return event.kind === kind
 }
-
-/** Kinds that describe a change of the cache's contents, for the inspector to refresh on. */
-export const CACHE_CHANGE_KINDS: ReadonlySet<Kind> = new Set<Kind>([
-  'set',
-  'del',
-  'expire',
-  'persist',
-  'expired',
-  'evicted',
-  'cache-op',
-  'update',
-])

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { event, staleRead } from '../server/test-support/factories'
-import { Check, evaluate, matches, measure, Measure, type PhasedEvent } from './match'
+import { evaluate, matches, measure, type PhasedEvent } from './match'
+import { Check, Measure } from './match-schema'
 
 const hit = event('hit', 'cache', { ms: 0.3, version: 2 }, 'user:1', { src: 'app' })
 const miss = event('miss', 'cache', { ms: 0.2 }, 'user:2')

@@ -1,22 +1,44 @@
 /**
  * Event matchers and demo checks: small data that says "an event like this" and "this many of them", so a
- * walkthrough step knows when it is done and a demo knows whether the claim it proves held. Pure, shared by
- * the server (demo runner) and the browser (walkthrough).
+ * walkthrough step knows when it is done and a demo knows whether the claim it proves held. Pure and free of
+ * zod, so the browser can use it without shipping a validator; the schemas that validate this data on the
+ * server are in match-schema.ts.
  */
-import { z } from 'zod'
-import { KINDS, Lane, Source, type Kind, type LabEvent } from './events'
+import type { Kind, LabEvent, Lane, Source } from './events'
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()])
-
-export const EventMatcher = z.object({
-  kind: z.union([z.enum(KINDS as [Kind, ...Kind[]]), z.array(z.enum(KINDS as [Kind, ...Kind[]]))]),
-  lane: Lane.optional(),
-  key: z.string().optional(),
-  src: Source.optional(),
+export interface EventMatcher {
+  kind: Kind | Kind[]
+  lane?: Lane
+  key?: string
+  src?: Source
   /** Each listed data field must equal the given value. */
-  data: z.record(z.string(), Scalar).optional(),
-})
-export type EventMatcher = z.infer<typeof EventMatcher>
+  data?: Record<string, string | number | boolean>
+}
+
+/** What a check measures over a demo's events: how many match, or the largest stale window among them. */
+export interface Measure {
+  match: EventMatcher
+  /** Only events recorded while this demo phase was current. */
+  phase?: string
+  /** Default: count. */
+  of?: 'count' | 'maxStaleMs'
+}
+
+export type Check =
+  | { text: string; measure: Measure; min?: number; max?: number }
+  | { text: string; left: Measure; op: 'lt' | 'gt'; right: Measure }
+
+/** Events tagged with the demo phase that was current when they were recorded. */
+export interface PhasedEvent {
+  phase: string
+  event: LabEvent
+}
+
+export interface CheckResult {
+  text: string
+  passed: boolean
+  detail: string
+}
 
 export function matches(event: LabEvent, m: EventMatcher): boolean {
   const kinds = Array.isArray(m.kind) ? m.kind : [m.kind]
@@ -31,47 +53,16 @@ export function matches(event: LabEvent, m: EventMatcher): boolean {
   return true
 }
 
-/** What a check measures over a demo's events: how many match, or the largest stale window among them. */
-export const Measure = z.object({
-  match: EventMatcher,
-  /** Only events recorded while this demo phase was current. */
-  phase: z.string().optional(),
-  of: z.enum(['count', 'maxStaleMs']).default('count'),
-})
-export type Measure = z.infer<typeof Measure>
-
-export const Check = z.union([
-  z.object({
-    text: z.string(),
-    measure: Measure,
-    min: z.number().optional(),
-    max: z.number().optional(),
-  }),
-  z.object({ text: z.string(), left: Measure, op: z.enum(['lt', 'gt']), right: Measure }),
-])
-export type Check = z.infer<typeof Check>
-
-/** Events tagged with the demo phase that was current when they were recorded. */
-export interface PhasedEvent {
-  phase: string
-  event: LabEvent
-}
-
 export function measure(events: readonly PhasedEvent[], m: Measure): number {
   let value = 0
   for (const { phase, event } of events) {
     if (m.phase !== undefined && phase !== m.phase) continue
     if (!matches(event, m.match)) continue
-    if (m.of === 'count') value += 1
-    else if (event.kind === 'stale-read') value = Math.max(value, event.data.staleForMs)
+    if (m.of === 'maxStaleMs') {
+      if (event.kind === 'stale-read') value = Math.max(value, event.data.staleForMs)
+    } else value += 1
   }
   return value
-}
-
-export interface CheckResult {
-  text: string
-  passed: boolean
-  detail: string
 }
 
 export function evaluate(check: Check, events: readonly PhasedEvent[]): CheckResult {

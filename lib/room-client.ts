@@ -4,7 +4,7 @@
  * series, lab settings, service status, the inspector's snapshot, metrics). Views subscribe and redraw at
  * most once per animation frame, however many events arrive.
  */
-import { CACHE_CHANGE_KINDS, type LabEvent } from './events'
+import type { Kind, LabEvent } from './events'
 import { EventLog } from './event-log'
 import { LIMITS } from './limits'
 import type { InspectResult, MetricsSnapshot, RoomInfo, ServiceStatus } from './protocol'
@@ -12,6 +12,8 @@ import { Series } from './series'
 import { ApiFailure, getSocket, request } from './socket'
 
 const ROOM_STORAGE_KEY = 'cachelab.room'
+/** Events after which the key inspector is worth refreshing: the cache's contents or the truth changed. */
+export const CACHE_CHANGE_KINDS: ReadonlySet<Kind> = new Set<Kind>(['set', 'del', 'expire', 'persist', 'expired', 'evicted', 'cache-op', 'update'])
 /** Events replayed when joining: enough to fill the timeline. */
 const JOIN_HISTORY = 5000
 

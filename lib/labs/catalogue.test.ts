@@ -12,7 +12,9 @@ import { ROOT } from '../../server/test-support/env'
 import type { EventMatcher, Measure } from '../match'
 import { findLab, LABS } from './catalogue'
 import { DATA_CLASSES } from './ttl'
-import { defineLab, type ActionCall, type LabSpec } from './types'
+import { LAB_ACTIONS, type ActionSpec } from './actions'
+import { validateLab } from './schema'
+import type { ActionCall, LabSpec } from './types'
 
 /** Every action call a lab's content makes: walkthrough "do it for me" runs and demo steps. */
 function actionCalls(lab: LabSpec): { where: string; call: ActionCall }[] {
@@ -42,14 +44,10 @@ describe('the catalogue', () => {
   })
 })
 
-describe.each(LABS.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) => {
-  it('validates again through defineLab with the same content', () => {
-    const again = defineLab(lab)
-    expect({ walkthrough: again.walkthrough, questions: again.questions, demos: again.demos }).toEqual({
-      walkthrough: lab.walkthrough,
-      questions: lab.questions,
-      demos: lab.demos,
-    })
+describe.each(LABS.map((lab) => [lab.id, lab, LAB_ACTIONS[lab.id] ?? {}] as const))('lab %s', (_id, lab, actions) => {
+  it('has actions, and its content passes the validation the engine runs at start', () => {
+    expect(Object.keys(actions).length).toBeGreaterThan(0)
+    expect(() => validateLab(lab, actions)).not.toThrow()
   })
 
   it('has unique ids for walkthrough steps, questions and demos', () => {
@@ -69,8 +67,8 @@ describe.each(LABS.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
     const calls = actionCalls(lab)
     expect(calls.length).toBeGreaterThan(0)
     for (const { where, call } of calls) {
-      expect(Object.keys(lab.actions), where).toContain(call.action)
-      const parsed = lab.actions[call.action]!.params.strict().safeParse(call.params ?? {})
+      expect(Object.keys(actions), where).toContain(call.action)
+      const parsed = actions[call.action]!.params.strict().safeParse(call.params ?? {})
       expect(
         parsed.success ? 'ok' : parsed.error.issues,
         `${where}: ${call.action} ${JSON.stringify(call.params)}`,
@@ -105,12 +103,12 @@ describe.each(LABS.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
   })
 
   it('describes every action and turns its parameters into JSON Schema (as GET /api/labs does)', () => {
-    for (const [id, action] of Object.entries(lab.actions)) {
+    for (const [id, action] of Object.entries(actions) as [string, ActionSpec][]) {
       expect(action.label.length, id).toBeGreaterThan(0)
       expect(action.summary.length, id).toBeGreaterThan(0)
       expect(z.toJSONSchema(action.params, { io: 'input' })).toMatchObject({ type: 'object' })
     }
-    expect(Object.keys(lab.actions)).toEqual(expect.arrayContaining(['reset', 'demo', 'dbLatency']))
+    expect(Object.keys(actions)).toEqual(expect.arrayContaining(['reset', 'demo', 'dbLatency']))
   })
 
   it('lists source files that exist, and points its code panel at functions they export', () => {
@@ -121,27 +119,34 @@ describe.each(LABS.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
     })
     const names = ranges.flat().map((f) => f.name)
     for (const [action, fn] of Object.entries(lab.codeFor ?? {})) {
-      expect(Object.keys(lab.actions), `codeFor ${action}`).toContain(action)
+      expect(Object.keys(actions), `codeFor ${action}`).toContain(action)
       expect(names, `codeFor ${action} → ${fn}`).toContain(fn)
     }
   })
 })
 
-describe('defineLab', () => {
+describe('validateLab', () => {
   const lab = findLab('ttl')!
+  const actions = LAB_ACTIONS.ttl!
+  const check = (changed: LabSpec) => () => validateLab(changed, actions)
 
   it('rejects a question that names an unknown demo', () => {
     const questions = [{ ...lab.questions[0]!, demo: 'no-such-demo' }]
-    expect(() => defineLab({ ...lab, questions })).toThrow(/unknown demo no-such-demo/)
+    expect(check({ ...lab, questions })).toThrow(/unknown demo no-such-demo/)
+  })
+
+  it('rejects a call of an unknown action, or with parameters its schema refuses', () => {
+    const demo = lab.demos[0]!
+    expect(check({ ...lab, demos: [{ ...demo, steps: [{ do: { action: 'nope' } }] }] })).toThrow(/unknown action nope/)
+    expect(check({ ...lab, demos: [{ ...demo, steps: [{ do: { action: 'read', params: { userId: 0 } } }] }] })).toThrow(/read/)
+    expect(check({ ...lab, codeFor: { nope: 'readUser' } })).toThrow(/codeFor/)
   })
 
   it('rejects malformed content', () => {
-    expect(() => defineLab({ ...lab, demos: [{ ...lab.demos[0]!, checks: [] }] })).toThrow()
-    expect(() => defineLab({ ...lab, walkthrough: [] })).toThrow()
-    expect(() => defineLab({ ...lab, demos: [{ ...lab.demos[0]!, steps: [{ sleepMs: 0 }] }] })).toThrow()
-    expect(() =>
-      defineLab({ ...lab, walkthrough: [{ ...lab.walkthrough[0]!, done: { kind: 'nope' } }] } as never),
-    ).toThrow()
+    expect(check({ ...lab, demos: [{ ...lab.demos[0]!, checks: [] }] })).toThrow()
+    expect(check({ ...lab, walkthrough: [] })).toThrow()
+    expect(check({ ...lab, demos: [{ ...lab.demos[0]!, steps: [{ sleepMs: 0 }] }] })).toThrow()
+    expect(check({ ...lab, walkthrough: [{ ...lab.walkthrough[0]!, done: { kind: 'nope' } }] } as never)).toThrow()
   })
 })
 
@@ -152,7 +157,7 @@ describe('TTL lab data classes', () => {
       expect(classes[i]!.realSeconds).toBeGreaterThan(classes[i - 1]!.realSeconds)
       expect(classes[i]!.labSeconds).toBeGreaterThan(classes[i - 1]!.labSeconds)
     }
-    const setTtl = findLab('ttl')!.actions.setTtl!.params
+    const setTtl = LAB_ACTIONS.ttl!.setTtl!.params
     for (const c of classes) expect(setTtl.safeParse({ seconds: c.labSeconds }).success).toBe(true)
   })
 })

@@ -1,6 +1,6 @@
-/** The labs that exist, in the order the home page lists them. */
-import type { LabSpec } from './types'
+/** The labs that exist, in the order the home page lists them (content only: see actions.ts for their actions). */
 import { ttlLab } from './ttl'
+import type { LabSpec } from './types'
 
 export const LABS: readonly LabSpec[] = [ttlLab]
 

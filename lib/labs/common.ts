@@ -1,7 +1,7 @@
 /** Actions every lab offers: database latency, reset, and running one of its demos. */
 import { z } from 'zod'
 import { LIMITS } from '../limits'
-import type { ActionSpec } from './types'
+import type { ActionSpec } from './actions'
 
 export const commonActions = {
   dbLatency: {

@@ -1,12 +1,10 @@
 /**
  * The TTL lab: a cache-aside read with an expiry, the stale window a database update opens, and a TTL that
- * depends on the class of data (adaptive TTL). Everything here is data; the engine's side is
- * server/engine/labs/ttl.ts and its strategy server/engine/strategies/cache-aside-ttl.ts.
+ * depends on the class of data (adaptive TTL). Everything here is content; the action schemas are in
+ * ttl-actions.ts, the engine's side in server/engine/labs/ttl.ts and its strategy in
+ * server/engine/strategies/cache-aside-ttl.ts.
  */
-import { z } from 'zod'
-import { LIMITS } from '../limits'
-import { commonActions } from './common'
-import { defineLab } from './types'
+import type { LabSpec } from './types'
 
 /**
  * Data classes and their TTLs. The real-world TTLs are the usual starting points (a minute for trending
@@ -20,67 +18,24 @@ export const DATA_CLASSES = {
   config: { label: 'Config', example: 'app configuration', realSeconds: 604_800, labSeconds: 300 },
 } as const
 export type DataClass = keyof typeof DATA_CLASSES
-export const DataClass = z.enum(Object.keys(DATA_CLASSES) as [DataClass, ...DataClass[]])
 
 /** The TTL lab's settings as the engine holds them and the UI shows them. */
-export const TtlLabState = z.object({
+export interface TtlLabState {
   /** The class whose TTL is in use, or 'custom' after an explicit TTL was set. */
-  dataClass: z.union([DataClass, z.literal('custom')]),
+  dataClass: DataClass | 'custom'
   /** Seconds; null caches without a TTL. */
-  ttlSeconds: z.number().int().positive().nullable(),
-  load: z.object({ rps: z.number(), users: z.number(), writeRatio: z.number() }),
-  dbLatencyMs: z.number(),
-  dbJitterMs: z.number(),
-})
-export type TtlLabState = z.infer<typeof TtlLabState>
-
-const userId = z.number().int().min(1).max(LIMITS.usersPerRoom)
-
-export const ttlActions = {
-  read: {
-    label: 'Read user',
-    summary: 'Cache-aside read: GET the key; on a miss query the database and SET it back with the TTL.',
-    params: z.object({ userId }),
-  },
-  update: {
-    label: 'Update in DB',
-    summary: "Updates the user's row (its version goes up by one) without touching the cache.",
-    params: z.object({ userId, name: z.string().trim().min(1).max(LIMITS.textLength).optional() }),
-  },
-  expire: {
-    label: 'Expire now',
-    summary: "Gives the key a 1 ms TTL, so Redis itself expires it and reports the expiry.",
-    params: z.object({ userId }),
-  },
-  setTtl: {
-    label: 'Set TTL',
-    summary: 'Uses this TTL (seconds) for the next writes to the cache; null caches without a TTL.',
-    params: z.object({ seconds: z.number().int().min(1).max(LIMITS.ttlSeconds).nullable() }),
-  },
-  setDataClass: {
-    label: 'Data class',
-    summary: "Picks the TTL for the class of data being cached (hot, warm, cold, config), scaled to seconds.",
-    params: z.object({ dataClass: DataClass }),
-  },
-  load: {
-    label: 'Background load',
-    summary: 'A small repeating load of reads (and a share of updates) over a few users; rps 0 stops it.',
-    params: z.object({
-      rps: z.number().min(0).max(LIMITS.loadRps),
-      users: z.number().int().min(1).max(LIMITS.loadUsers).default(5),
-      writeRatio: z.number().min(0).max(0.5).default(0.05),
-    }),
-  },
-  ...commonActions,
+  ttlSeconds: number | null
+  load: { rps: number; users: number; writeRatio: number }
+  dbLatencyMs: number
+  dbJitterMs: number
 }
 
-export const ttlLab = defineLab({
+export const ttlLab: LabSpec = {
   id: 'ttl',
   title: 'TTL and adaptive TTL',
   tagline: 'Let keys expire on their own, watch the stale window a database update opens, and size TTLs per class of data.',
   intro:
     'A TTL is the simplest invalidation there is: every cached value carries a deadline and Redis removes it when the deadline passes. Nothing has to remember to delete it. The price is a stale window: change the database and the cache keeps answering with the old value until the key expires. This lab runs real cache-aside reads against Redis and Postgres so you can see that window open and close, and pick TTLs that fit how fast each kind of data changes.',
-  actions: ttlActions,
   sources: ['server/engine/strategies/cache-aside-ttl.ts', 'server/engine/labs/ttl.ts'],
   codeFor: { read: 'readUser', update: 'updateUser', expire: 'expireNow', setDataClass: 'ttlSecondsFor', setTtl: 'ttlMs' },
   walkthrough: [
@@ -359,4 +314,4 @@ export const ttlLab = defineLab({
       ],
     },
   ],
-})
+}

@@ -3,6 +3,7 @@
  * `{ error: { code, message, issues? } }` with a 4xx status, or 500 for the unexpected.
  */
 import { z } from 'zod'
+import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { LABS, findLab } from '../../lib/labs/catalogue'
 import { LIMITS } from '../../lib/limits'
 import { ActionMessage, RoomId } from '../../lib/protocol'
@@ -45,7 +46,7 @@ export function apiRouter({ engine, health, maxBodyBytes, root, dev }: ApiDeps):
           id: lab.id,
           title: lab.title,
           tagline: lab.tagline,
-          actions: Object.entries(lab.actions).map(([id, a]) => ({
+          actions: Object.entries(LAB_ACTIONS[lab.id] ?? {}).map(([id, a]) => ({
             id,
             label: a.label,
             summary: a.summary,

@@ -5,7 +5,9 @@
  */
 import type { Redis } from 'ioredis'
 import type { Actor, LabEvent } from '../../lib/events'
+import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { findLab, LABS } from '../../lib/labs/catalogue'
+import { validateLab } from '../../lib/labs/schema'
 import type { InspectResult, MetricsSnapshot, ReplayResult, RoomInfo, ServiceStatus } from '../../lib/protocol'
 import type { Database } from '../db/database'
 import { logger } from '../log'
@@ -58,6 +60,7 @@ export class Engine {
   }
 
   async start(): Promise<void> {
+    for (const lab of LABS) validateLab(lab, LAB_ACTIONS[lab.id] ?? {})
     const keyspace = await enableKeyspaceEvents(this.opts.redis)
     this.notifications = keyspace.ok
     if (!keyspace.ok) log.warn(`keyspace notifications unavailable (${keyspace.detail}); the timeline shows the app's own events only`)
@@ -110,8 +113,9 @@ export class Engine {
     const spec = findLab(labId)
     const lab = live.labs.get(labId)
     if (!spec || !lab) throw errors.unknownLab(labId, LABS.map((l) => l.id))
-    const actionSpec = Object.hasOwn(spec.actions, action) ? spec.actions[action] : undefined
-    if (!actionSpec) throw errors.unknownAction(labId, action, Object.keys(spec.actions))
+    const actions = LAB_ACTIONS[labId] ?? {}
+    const actionSpec = Object.hasOwn(actions, action) ? actions[action] : undefined
+    if (!actionSpec) throw errors.unknownAction(labId, action, Object.keys(actions))
     delete rest.room
     const parsed = actionSpec.params.strict().safeParse(rest)
     if (!parsed.success) throw errors.invalid(`Invalid parameters for ${labId}.${action}`, issuesOf(parsed.error))

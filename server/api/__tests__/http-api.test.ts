@@ -3,6 +3,7 @@
  * bad input mapped to a 4xx with a JSON body that says what was wrong; the server keeps serving afterwards.
  */
 import { describe, expect, it } from 'vitest'
+import { LAB_ACTIONS } from '../../../lib/labs/actions'
 import { findLab } from '../../../lib/labs/catalogue'
 import { DATA_CLASSES } from '../../../lib/labs/ttl'
 import { useTestApp } from '../../test-support/app'
@@ -54,7 +55,7 @@ describe('reading the service', () => {
       demos: { id: string }[]
       questions: { id: string; demo: string }[]
     }
-    expect(listed.actions.map((a) => a.id)).toEqual(Object.keys(ttl.actions))
+    expect(listed.actions.map((a) => a.id)).toEqual(Object.keys(LAB_ACTIONS.ttl!))
     for (const a of listed.actions) expect(a.params, a.id).toMatchObject({ type: 'object' })
     expect(listed.actions.find((a) => a.id === 'setTtl')!.params).toMatchObject({ properties: { seconds: {} } })
     expect(listed.demos.map((d) => d.id)).toEqual(ttl.demos.map((d) => d.id))
