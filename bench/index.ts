@@ -21,7 +21,9 @@ export function select(args: string[], env = process.env.BENCH): Bench[] {
   if (wanted.length === 0) return BENCHES
   const unknown = wanted.filter((id) => !BENCHES.some((b) => b.id === id))
   if (unknown.length > 0) {
-    throw new Error(`Unknown bench ${unknown.join(', ')}. Benches: ${BENCHES.map((b) => `${b.id} (${b.summary})`).join('; ')}`)
+    throw new Error(
+      `Unknown bench ${unknown.join(', ')}. Benches: ${BENCHES.map((b) => `${b.id} (${b.summary})`).join('; ')}`,
+    )
   }
   return BENCHES.filter((b) => wanted.includes(b.id))
 }

@@ -55,7 +55,7 @@ export class Report {
         this.write(formatFigure(figure))
         return figure
       },
-      note: (text) => this.write(`# ${text}`),
+      note: (text) => this.write(`# ${text.replace(/^#\s*/, '')}`),
     }
   }
 
@@ -93,9 +93,9 @@ export function formatFigure(f: Figure): string {
   return `${f.name}: ${formatValue(f.value)} ${f.unit}${target}`
 }
 
-/** Three significant digits at most below 100, whole numbers above. */
+/** Integers as they are; other values to two decimals below 10, one below 100, none above. */
 export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v)
+  if (!Number.isFinite(v) || Number.isInteger(v)) return String(v)
   const abs = Math.abs(v)
   if (abs >= 100) return String(Math.round(v))
   if (abs >= 10) return v.toFixed(1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KINDS, LabEvent, LANES, isKind, make, roundMs, type DataOf, type Kind } from './events'
+import { KINDS, LabEvent, LANES, isKind, make, roundMs, setEventValidation, type DataOf, type Kind } from './events'
 import { CACHE_CHANGE_KINDS } from './room-client'
 
 /** One valid data value per kind; typed so that a new kind fails to compile until it has a sample here. */
@@ -7,7 +7,7 @@ const SAMPLES: { [K in Kind]: DataOf<K> } = {
   request: { action: 'read', by: 'you' },
   response: { ms: 1.5, ok: true, from: 'cache', version: 2 },
   hit: { ms: 0.2, version: 1 },
-  miss: { ms: 0.3 },
+  miss: { ms: 0.3, reason: 'absent' },
   set: { ttlMs: 5000, version: 1 },
   del: { existed: true },
   expire: { ttlMs: 1 },
@@ -40,8 +40,14 @@ describe('make', () => {
     expect(Object.keys(bare).sort()).toEqual(['data', 'kind', 'lane'])
   })
 
-  it('applies the data defaults', () => {
-    expect(make('miss', 'cache', { ms: 1 }, 'user:1').data).toEqual({ ms: 1, reason: 'absent' })
+  it('validates data while validation is on, and can be switched off (production)', () => {
+    expect(() => make('miss', 'cache', { ms: -1, reason: 'absent' }, 'user:1')).toThrow()
+    setEventValidation(false)
+    try {
+      expect(make('miss', 'cache', { ms: -1, reason: 'absent' }, 'user:1').data).toEqual({ ms: -1, reason: 'absent' })
+    } finally {
+      setEventValidation(true)
+    }
   })
 
   it('makes a valid event of every kind', () => {

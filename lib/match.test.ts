@@ -4,7 +4,7 @@ import { evaluate, matches, measure, type PhasedEvent } from './match'
 import { Check, Measure } from './match-schema'
 
 const hit = event('hit', 'cache', { ms: 0.3, version: 2 }, 'user:1', { src: 'app' })
-const miss = event('miss', 'cache', { ms: 0.2 }, 'user:2')
+const miss = event('miss', 'cache', { ms: 0.2, reason: 'absent' }, 'user:2')
 const set = event('set', 'cache', { ttlMs: 5000, version: 1 }, 'user:2', { src: 'outside' })
 
 function phased(phase: string, ...events: PhasedEvent['event'][]): PhasedEvent[] {

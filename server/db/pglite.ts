@@ -17,11 +17,27 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       return { rows: result.rows, rowCount: Math.max(result.rows.length, result.affectedRows ?? 0) }
     },
   })
-  const top = wrap(db)
+  const top = serial(wrap(db))
   return {
     kind: 'pglite',
     query: top.query,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     close: () => db.close(),
+  }
+}
+
+/**
+ * PGlite runs each query synchronously on this thread, and queries queued behind each other run back to back
+ * in microtasks, so a burst blocks every timer and socket until the last is done. This runs them one at a
+ * time with a turn of the event loop before each.
+ */
+function serial(q: Queryable): Queryable {
+  let tail: Promise<unknown> = Promise.resolve()
+  return {
+    query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+      const run = tail.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => q.query<T>(sql, params))
+      tail = run.catch(() => {})
+      return run
+    },
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { Redis } from 'ioredis'
 import { make, type EventInput } from '../../lib/events'
-import { isInternalKey, parseRoomKey } from '../../lib/keys'
+import { isInternalKey, KEY_ROOT, parseRoomKey } from '../../lib/keys'
 import type { ExpiryWatch } from './expiry-watch'
 import { logger } from '../log'
 
@@ -49,12 +49,14 @@ export class CacheObserver {
   private readonly pattern: string
 
   constructor(private readonly deps: ObserverDeps) {
-    this.pattern = `__keyevent@${deps.db ?? 0}__:*`
+    // Keyspace channels name the key, so Redis itself filters to rooms' keys: other programs sharing this
+    // Redis never send us their traffic.
+    this.pattern = `__keyspace@${deps.db ?? 0}__:${KEY_ROOT}:*`
   }
 
   async start(): Promise<void> {
-    this.deps.sub.on('pmessage', (_pattern: string, channel: string, key: string) => {
-      this.onNotification(channel.slice(channel.indexOf(':') + 1), key)
+    this.deps.sub.on('pmessage', (pattern: string, channel: string, type: string) => {
+      if (pattern === this.pattern) this.onNotification(type, channel.slice(channel.indexOf(':') + 1))
     })
     await this.deps.sub.psubscribe(this.pattern)
   }

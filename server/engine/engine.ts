@@ -4,6 +4,7 @@
  * has been shape-checked, and the engine validates action parameters against the lab's own schemas.
  */
 import type { Redis } from 'ioredis'
+import type { ZodObject } from 'zod'
 import type { Actor, LabEvent } from '../../lib/events'
 import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { findLab, LABS } from '../../lib/labs/catalogue'
@@ -117,7 +118,7 @@ export class Engine {
     const actionSpec = Object.hasOwn(actions, action) ? actions[action] : undefined
     if (!actionSpec) throw errors.unknownAction(labId, action, Object.keys(actions))
     delete rest.room
-    const parsed = actionSpec.params.strict().safeParse(rest)
+    const parsed = strictOf(actionSpec.params).safeParse(rest)
     if (!parsed.success) throw errors.invalid(`Invalid parameters for ${labId}.${action}`, issuesOf(parsed.error))
     const params = parsed.data as Record<string, unknown>
     if (action === 'demo') return this.demo(live, labId, params.id as string)
@@ -165,4 +166,12 @@ export class Engine {
       notifications: this.notifications,
     }
   }
+}
+
+/** `.strict()` builds a new schema, which zod compiles again on its first parse: build it once per schema. */
+const STRICT = new WeakMap<ZodObject, ZodObject>()
+function strictOf(schema: ZodObject): ZodObject {
+  let strict = STRICT.get(schema)
+  if (!strict) STRICT.set(schema, (strict = schema.strict()))
+  return strict
 }

@@ -28,7 +28,7 @@ describe('RoomMetrics', () => {
     const m = new RoomMetrics()
     const events = [
       event('request', 'client', { action: 'read', by: 'you' }, 'user:1'),
-      event('miss', 'cache', { ms: 0.2 }, 'user:1'),
+      event('miss', 'cache', { ms: 0.2, reason: 'absent' }, 'user:1'),
       event('query', 'db', { sql: 'SELECT', ms: 2, rows: 1, version: 1 }, 'user:1'),
       event('set', 'cache', { ttlMs: 1000, version: 1 }, 'user:1', { src: 'app' }),
       event('response', 'client', { ms: 3, ok: true, from: 'db' }, 'user:1'),

@@ -50,6 +50,8 @@ interface RoomLog {
   appendScheduled: boolean
   emitTimer: NodeJS.Timeout | undefined
   lastEmit: number
+  /** Highest seq already queued for browsers: a retried append must not send its events a second time. */
+  queuedUpTo: number
   listeners: Set<EventListener>
   drained: (() => void)[]
 }
@@ -93,6 +95,7 @@ export class Recorder {
       appendScheduled: false,
       emitTimer: undefined,
       lastEmit: 0,
+      queuedUpTo: seq,
       listeners: new Set(),
       drained: [],
     })
@@ -112,7 +115,7 @@ export class Recorder {
     const r = this.rooms.get(room)
     if (!r) return undefined
     r.seq += 1
-    const event = { ...input, seq: r.seq, time: input.time ?? now() } as LabEvent
+    const event = stamp(input, r.seq, input.time ?? now())
     r.pending.push(event)
     for (const listener of r.listeners) listener(event)
     if (!r.appendScheduled && r.inflight.length === 0) {
@@ -235,8 +238,8 @@ export class Recorder {
     }
     for (const event of attempted) {
       // A retried append must not send its events to browsers a second time.
-      if (QUEUED.has(event)) continue
-      QUEUED.add(event)
+      if (event.seq <= r.queuedUpTo) continue
+      r.queuedUpTo = event.seq
       r.unsent.push(event)
     }
     this.scheduleEmit(room, r)
@@ -267,8 +270,6 @@ export class Recorder {
   }
 }
 
-/** Events already queued for browsers once. */
-const QUEUED = new WeakSet<LabEvent>()
 
 /** The events of one stream entry; entries that do not parse (written by something else) are skipped. */
 function decode(fields: string[]): LabEvent[] {
@@ -284,7 +285,26 @@ function decode(fields: string[]): LabEvent[] {
 
 const LabEventList = z.array(LabEvent)
 
-/** Wall-clock time with sub-millisecond precision, so events recorded in the same ms keep their order. */
+/**
+ * Event time: the wall clock, the same one the expiry watch, the oracle and the browser use. Events in the
+ * same millisecond keep their order by sequence number.
+ */
 export function now(): number {
-  return performance.timeOrigin + performance.now()
+  return Date.now()
+}
+
+/**
+ * The recorded event: the input's fields plus its number and time. Not `{ ...input, seq, time }`: in V8 a
+ * spread followed by more properties takes a slow path (2–3 µs an event here, against 0.3 µs for this).
+ */
+function stamp(input: EventInput, seq: number, time: number): LabEvent {
+  const event: Record<string, unknown> = { lane: input.lane, kind: input.kind }
+  if (input.key !== undefined) event.key = input.key
+  if (input.req !== undefined) event.req = input.req
+  if (input.node !== undefined) event.node = input.node
+  if (input.src !== undefined) event.src = input.src
+  event.data = input.data
+  event.seq = seq
+  event.time = time
+  return event as LabEvent
 }

@@ -46,9 +46,11 @@ export class RoomCache {
     const full = this.deps.full(key)
     this.deps.observer.expect(full, ttlMs === null ? ['set'] : ['set', 'expire'])
     const json = JSON.stringify(value)
+    // Redis starts the TTL when it runs the SET, not when this busy process gets round to the reply.
+    const sentAt = Date.now()
     await this.call('set', key, (r) => (ttlMs === null ? r.set(full, json) : r.set(full, json, 'PX', ttlMs)))
     if (ttlMs === null) this.deps.watch.cancel(full)
-    else this.deps.watch.schedule(full, Date.now() + ttlMs)
+    else this.deps.watch.schedule(full, sentAt + ttlMs)
     this.record(make('set', 'cache', { ttlMs, version: value.version }, key, { ...this.ctx, src: 'app' }))
   }
 

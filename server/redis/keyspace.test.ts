@@ -34,15 +34,15 @@ describe('mergeFlags', () => {
       const once = mergeFlags(current, OBSERVER_FLAGS)
       expect(mergeFlags(once, OBSERVER_FLAGS)).toBe(once)
     }
-    expect(mergeFlags('g$lshzxeE', OBSERVER_FLAGS)).toBe('g$lshzxeE')
+    expect(mergeFlags('g$lshzxeK', OBSERVER_FLAGS)).toBe('g$lshzxeK')
     // A covers e and d as well: a server set to AKE needs nothing added (and no CONFIG SET on every start).
     expect(mergeFlags('AKE', OBSERVER_FLAGS)).toBe('AKE')
-    expect(mergeFlags('AE', OBSERVER_FLAGS)).toBe('AE')
+    expect(mergeFlags('AK', OBSERVER_FLAGS)).toBe('AK')
   })
 
   it("does not ask for streams (t): the recorder's own XADDs would flood the observer", () => {
     expect(classes(OBSERVER_FLAGS).has('t')).toBe(false)
-    expect(classes(OBSERVER_FLAGS).has('E')).toBe(true)
+    expect(classes(OBSERVER_FLAGS).has('K')).toBe(true)
     expect(classes(OBSERVER_FLAGS).has('x')).toBe(true)
   })
 })

@@ -5,11 +5,13 @@
 import type { Redis } from 'ioredis'
 
 /**
- * E: keyevent channels (`__keyevent@0__:set` → key name); g: generic (del, expire, rename, persist);
+ * K: keyspace channels (`__keyspace@0__:<key>` → event name), so the observer can PSUBSCRIBE to rooms' keys
+ * only (`__keyspace@0__:lab:*`) and Redis drops everything else's notifications before they reach us;
+ * g: generic (del, expire, rename, persist);
  * $ l s h z: strings, lists, sets, hashes, sorted sets; x: expired; e: evicted. Not t (streams): the
  * recorder's own XADDs would flood the observer with events it ignores anyway.
  */
-export const OBSERVER_FLAGS = 'Eg$lshzxe'
+export const OBSERVER_FLAGS = 'Kg$lshzxe'
 
 export type KeyspaceStatus = { ok: true; flags: string } | { ok: false; detail: string }
 

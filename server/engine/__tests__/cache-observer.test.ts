@@ -294,14 +294,15 @@ describe('ExpiryWatch', () => {
 
   async function expiredAt(key: string): Promise<() => number | undefined> {
     let at: number | undefined
-    const onMessage = (_channel: string, message: string) => {
-      if (message === key) at = Date.now()
+    const channel = `__keyspace@0__:${key}`
+    const onMessage = (from: string, message: string) => {
+      if (from === channel && message === 'expired') at = Date.now()
     }
     redis.listener.on('message', onMessage)
-    await redis.listener.subscribe('__keyevent@0__:expired')
+    await redis.listener.subscribe(channel)
     onTestFinished(async () => {
       redis.listener.off('message', onMessage)
-      await redis.listener.unsubscribe('__keyevent@0__:expired')
+      await redis.listener.unsubscribe(channel)
     })
     return () => at
   }

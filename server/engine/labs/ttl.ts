@@ -102,8 +102,10 @@ function createTtlLab(room: Room, env: LabEnv): LabInstance {
     async act(action, params, by) {
       const handler = actions[action]
       if (!handler) throw new Error(`no handler for ${action}`)
+      const before = state
       const result = await handler(params, by)
-      publish()
+      // Settings are replaced, never mutated: only a new state is news for the browsers.
+      if (state !== before) publish()
       return result
     },
     stop: () => stopLoad?.(),
