@@ -27,8 +27,9 @@ const SAMPLES: { [K in Kind]: DataOf<K> } = {
 }
 
 describe('make', () => {
-  it('builds the event with its lane, kind, key and context, and no fields that were not given', () => {
+  it('builds the event with its lane, kind, key and context, unnumbered, and no fields that were not given', () => {
     expect(make('hit', 'cache', { version: 3, ms: 0.4 }, 'user:1', { req: 'r1', src: 'app' })).toEqual({
+      seq: 0,
       lane: 'cache',
       kind: 'hit',
       key: 'user:1',
@@ -37,7 +38,8 @@ describe('make', () => {
       data: { version: 3, ms: 0.4 },
     })
     const bare = make('marker', 'app', { text: 'x' })
-    expect(Object.keys(bare).sort()).toEqual(['data', 'kind', 'lane'])
+    // Absent fields stay out of what is stored and sent.
+    expect(Object.keys(JSON.parse(JSON.stringify(bare))).sort()).toEqual(['data', 'kind', 'lane', 'seq'])
   })
 
   it('validates data while validation is on, and can be switched off (production)', () => {

