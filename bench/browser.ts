@@ -55,28 +55,23 @@ export const browser: Bench = {
       const act = (body: object) => post(`${base}/api/rooms/${room.id}/actions`, { lab: 'ttl', ...body })
       await act({ action: 'read', userId: 1 }) // cached from now on: every later read is a hit
       const page = await b.newPage({ viewport: { width: 1440, height: 1000 } })
-      await page.addInitScript((id) => localStorage.setItem('cachelab.room', id), room.id)
+      await page.addInitScript(`localStorage.setItem('cachelab.room', ${JSON.stringify(room.id)})`)
       await page.goto(`${base}/labs/ttl`)
       await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor()
 
       // Fill the timeline to 10,000 events while the page is open, so every one of them arrives live.
       await fire(act, FILL_EVENTS / EVENTS_PER_READ, 200)
       await page.waitForFunction(
-        (n) => Number(document.querySelector('[data-testid="timeline-count"]')?.getAttribute('data-count')) >= n,
-        FILL_EVENTS,
+        `Number(document.querySelector('[data-testid="timeline-count"]')?.getAttribute('data-count')) >= ${FILL_EVENTS}`,
+        undefined,
         { timeout: 60_000 },
       )
 
       // 500 events a second for 10 s, while counting frames.
-      await page.evaluate(() => {
-        const w = window as unknown as { __frames: number[] }
-        w.__frames = []
-        const tick = (t: number) => {
-          w.__frames.push(t)
-          requestAnimationFrame(tick)
-        }
-        requestAnimationFrame(tick)
-      })
+      // A string, not a function: tsx would wrap a function in helpers the page does not have.
+      await page.evaluate(
+        'window.__frames = []; (function tick(t) { window.__frames.push(t); requestAnimationFrame(tick) })(performance.now())',
+      )
       const readsPerTick = (EVENTS_PER_SECOND / EVENTS_PER_READ) / 10
       let carry = 0
       const sent: Promise<unknown>[] = []
@@ -89,7 +84,7 @@ export const browser: Bench = {
         await new Promise((r) => setTimeout(r, 100))
       }
       await Promise.all(sent)
-      const frames = await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames)
+      const frames = (await page.evaluate('window.__frames')) as number[]
       const inWindow = frames.filter((t) => t >= frames[0]! && t <= frames[0]! + MEASURE_MS)
       const fps = (inWindow.length - 1) / ((inWindow.at(-1)! - inWindow[0]!) / 1000)
       const perSecond: number[] = []

@@ -208,11 +208,14 @@ async function measureUnwatched(cmd: Redis, prefix: string, report: Reporter): P
   const n = PLAIN_KEYS
   const sub = new Redis(REDIS_URL, { connectionName: 'bench:sub' })
   const arrivals = new Map<string, number>()
-  sub.on('message', (_channel: string, key: string) => {
-    if (key.startsWith(`${prefix}plain:`) && !arrivals.has(key)) arrivals.set(key, Date.now())
-  })
   const db = cmd.options.db ?? 0
-  await sub.subscribe(`__keyevent@${db}__:expired`)
+  const channelPrefix = `__keyspace@${db}__:`
+  sub.on('pmessage', (_pattern: string, channel: string, event: string) => {
+    const key = channel.slice(channelPrefix.length)
+    if (event === 'expired' && !arrivals.has(key)) arrivals.set(key, Date.now())
+  })
+  // Keyspace channels (flag K, which the engine switches on): Redis sends only these keys' events.
+  await sub.psubscribe(`${channelPrefix}${prefix}plain:*`)
   try {
     const deadlines = new Map<string, number>()
     const p = cmd.pipeline()
@@ -248,7 +251,8 @@ async function observerCaughtUp(app: RunningApp, cmd: Redis, marker: string): Pr
       resolve()
     }
     sub.on('pmessage', onMessage)
-    cmd.publish(`__keyevent@${db}__:bench-marker`, marker).catch(reject)
+    // A channel the observer's keyspace pattern (`__keyspace@<db>__:lab:*`) matches, for a room nobody has.
+    cmd.publish(`__keyspace@${db}__:lab:benchmarker:marker`, marker).catch(reject)
   })
 }
 
