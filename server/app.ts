@@ -86,6 +86,11 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     await engine.start()
     cleanups.push(() => engine.stop())
 
+    let wasDown = false
+    redis.onHealth((ok) => {
+      if (!ok) wasDown = true
+      else if (wasDown) void engine.redisReconnected().catch((err) => log.warn('could not restore after Redis came back', err))
+    })
     const health = new Health(redis, db)
     health.start()
     cleanups.push(async () => health.stop())

@@ -72,6 +72,17 @@ export class Engine {
     void this.rooms.sweepOrphans().catch((err) => log.warn('orphan sweep failed', err))
   }
 
+  /**
+   * Redis is back after an outage. If it restarted, it lost its CONFIG (notifications off again) and the
+   * rooms' metadata: switch the one back on and write the other again, so the rooms keep working and are not
+   * mistaken for abandoned ones.
+   */
+  async redisReconnected(): Promise<void> {
+    const keyspace = await enableKeyspaceEvents(this.opts.redis)
+    this.notifications = keyspace.ok
+    for (const live of this.rooms.all()) await this.rooms.restoreMeta(live).catch(() => {})
+  }
+
   async stop(): Promise<void> {
     await this.rooms.stop()
     await this.recorder.closeAll()

@@ -97,7 +97,7 @@ export class RoomCache {
 
   /** Records a failed cache operation and returns the error the strategy sees. */
   private failed(op: string, key: string, err: unknown) {
-    this.record(make('cache-error', 'cache', { op, message: (err as Error).message }, key, this.ctx))
+    this.record(make('cache-error', 'cache', { op, message: redisErrorText(err) }, key, this.ctx))
     return errors.cacheUnavailable(key, err)
   }
 
@@ -113,4 +113,12 @@ function parse<T>(raw: string): T | undefined {
   } catch {
     return undefined
   }
+}
+
+/** ioredis's messages for a connection that is down say how ioredis works; say what happened instead. */
+export function redisErrorText(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err)
+  if (/Socket timeout|ETIMEDOUT/i.test(message)) return 'Redis did not answer in time'
+  if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET/i.test(message)) return 'Redis unreachable: the connection is down'
+  return message
 }

@@ -89,6 +89,12 @@ export class Rooms {
     this.deps.redis.pexpire(live.room.keys.meta, this.metaTtl()).catch(() => {})
   }
 
+  /** Writes a live room's metadata again (after Redis lost it in a restart). */
+  async restoreMeta(live: LiveRoom): Promise<void> {
+    const { meta } = live.room.keys
+    await this.deps.redis.multi().hsetnx(meta, 'created', live.room.createdAt).pexpire(meta, this.metaTtl()).exec()
+  }
+
   startJanitor(): void {
     this.janitor = setInterval(() => void this.sweepIdle(), Math.min(60_000, this.opts.idleMs / 2))
     this.janitor.unref()

@@ -24,20 +24,28 @@ export class RedisNotFound extends Error {
 
 const noop = async () => {}
 
-export async function resolveRedis(redisUrl: string | undefined): Promise<ResolvedRedis> {
+export interface ResolveOptions {
+  /** Where to look for a local Redis (default 127.0.0.1:6379). */
+  localPort?: number
+  /** The binary to spawn when there is none (default redis-server, looked up on PATH). */
+  binary?: string
+}
+
+export async function resolveRedis(redisUrl: string | undefined, opts: ResolveOptions = {}): Promise<ResolvedRedis> {
   if (redisUrl) return { url: redisUrl, source: 'env', stop: noop }
-  const local = await ping('127.0.0.1', 6379, 500)
-  if (local === 'pong') return { url: 'redis://127.0.0.1:6379', source: 'local', stop: noop }
+  const port = opts.localPort ?? 6379
+  const local = await ping('127.0.0.1', port, 500)
+  if (local === 'pong') return { url: `redis://127.0.0.1:${port}`, source: 'local', stop: noop }
   if (local === 'auth') {
     throw new RedisNotFound(
-      'Redis at 127.0.0.1:6379 asks for a password. Set REDIS_URL=redis://:password@127.0.0.1:6379 and start again.',
+      `Redis at 127.0.0.1:${port} asks for a password. Set REDIS_URL=redis://:password@127.0.0.1:${port} and start again.`,
     )
   }
-  const binary = findOnPath('redis-server')
+  const binary = findOnPath(opts.binary ?? 'redis-server')
   if (!binary) {
     throw new RedisNotFound(
       [
-        'No Redis found: REDIS_URL is unset, nothing answers on 127.0.0.1:6379, and redis-server is not installed.',
+        `No Redis found: REDIS_URL is unset, nothing answers on 127.0.0.1:${port}, and redis-server is not installed.`,
         'Get one of these, then start again:',
         '  - Debian/Ubuntu: sudo apt-get install -y redis-server',
         '  - macOS: brew install redis',

@@ -11,6 +11,7 @@ import { brief, briefs, collect } from '../../test-support/events'
 import { sleep, waitUntil } from '../../test-support/env'
 import { useRedis } from '../../test-support/redis'
 import { LabError } from '../errors'
+import { seedRoom } from '../../db/seed'
 
 const redis = useRedis('check')
 
@@ -283,5 +284,22 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
     const { rows } = await t.app.db.query('SELECT 1 FROM users WHERE room = $1', [lab.id])
     expect(rows).toEqual([])
     await expect(t.app.engine.room(lab.id)).rejects.toMatchObject({ code: 'E_UNKNOWN_ROOM' })
+  })
+
+  it('the start-up sweep removes what a dead process left (keys and rows of rooms without metadata), and nothing else', async () => {
+    const lab = await labRoom()
+    await lab.act('read', { userId: 1 })
+    const dead = `dead${Math.random().toString(36).slice(2, 12)}`
+    await seedRoom(t.app.db, dead)
+    await redis.check.set(roomKeys(dead).full('user:1'), '{"version":1}')
+    await redis.check.xadd(roomKeys(dead).events, '1-0', 'e', '[]')
+    const swept = await t.app.engine.rooms.sweepOrphans()
+    expect(swept.rooms).toBeGreaterThanOrEqual(1)
+    expect(swept.keys).toBeGreaterThanOrEqual(2)
+    expect(await redis.check.exists(roomKeys(dead).full('user:1'), roomKeys(dead).events)).toBe(0)
+    expect((await t.app.db.query('SELECT 1 FROM users WHERE room = $1', [dead])).rows).toEqual([])
+    // The live room keeps everything.
+    expect(await redis.check.exists(lab.full('user:1'), roomKeys(lab.id).meta)).toBe(2)
+    expect((await t.app.db.query('SELECT count(*)::int AS n FROM users WHERE room = $1', [lab.id])).rows).toEqual([{ n: 100 }])
   })
 })
