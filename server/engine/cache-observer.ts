@@ -44,6 +44,8 @@ export class CacheObserver {
   private expected = new Map<string, Expectation[]>()
   /** Outside events are recorded one after another, in notification order. */
   private tail: Promise<void> = Promise.resolve()
+  /** Notifications queued on the tail (a lookup running, or waiting behind one). */
+  private lookups = 0
   /** Keys whose outside SET carried a TTL, so the `expire` Redis sends right after it is not a second event. */
   private absorbExpire = new Map<string, number>()
   private readonly pattern: string
@@ -98,25 +100,34 @@ export class CacheObserver {
     const { room, key } = parsed
     // The engine's own operations were recorded when it made them. Expiries and evictions are never ours.
     if (type !== 'expired' && type !== 'evicted' && this.consumeExpectation(fullKey, type)) return
-    // Lookups (GET, PTTL) start now and run concurrently, but events are recorded in the order Redis sent
-    // the notifications: a slow lookup must not let a later DEL appear before the SET it follows.
-    const event = this.describe(type, key, fullKey)
+    // Most notifications need no lookup. While no lookup is pending they are recorded at once; otherwise
+    // they queue behind it, so events are always recorded in the order Redis sent the notifications.
+    const now = this.describeNow(type, key, fullKey)
+    if (now && this.lookups === 0) {
+      this.absorbExpire.delete(fullKey)
+      this.deps.record(room, now)
+      return
+    }
+    // Lookups (GET, PTTL) start now and run concurrently; a slow one must not let a later DEL appear before
+    // the SET it follows.
+    this.lookups += 1
+    const event = now ?? this.describeLater(type, key, fullKey)
     this.tail = this.tail
       .then(() => event)
       .then((e) => {
         const absorb = this.absorbExpire.get(fullKey)
         this.absorbExpire.delete(fullKey)
-        if (!e) return
         // SET … PX from outside also sends `expire`: the `set` event already carries its TTL.
         if (e.kind === 'expire' && absorb !== undefined && Date.now() - absorb < ABSORB_MS) return
         if (e.kind === 'set' && e.data.ttlMs !== null) this.absorbExpire.set(fullKey, Date.now())
         this.deps.record(room, e)
       })
       .catch((err: Error) => log.debug(`could not record ${type} on ${fullKey}: ${err.message}`))
+      .finally(() => (this.lookups -= 1))
   }
 
-  /** The event for one notification; keeps the expiry watch in step with the key's TTL. */
-  private async describe(type: string, key: string, fullKey: string): Promise<EventInput | undefined> {
+  /** The event for a notification that needs no lookup (undefined for those that do). */
+  private describeNow(type: string, key: string, fullKey: string): EventInput | undefined {
     const { watch } = this.deps
     switch (type) {
       case 'expired': {
@@ -128,23 +139,28 @@ export class CacheObserver {
       case 'evicted':
         watch.cancel(fullKey)
         return make('evicted', 'cache', {}, key, { src: 'redis' })
-      case 'set':
-        return this.describeSet(key, fullKey)
-      case 'expire': {
-        const ttlMs = await this.readTtl(fullKey)
-        return make('expire', 'cache', { ttlMs }, key, { src: 'outside' })
-      }
       case 'del':
         watch.cancel(fullKey)
         return make('del', 'cache', { existed: true }, key, { src: 'outside' })
       case 'persist':
         watch.cancel(fullKey)
         return make('persist', 'cache', {}, key, { src: 'outside' })
+      case 'set':
+      case 'expire':
+      case 'rename_to':
+        return undefined
       default:
         if (type === 'rename_from') watch.cancel(fullKey)
-        if (type === 'rename_to') await this.readTtl(fullKey)
         return make('cache-op', 'cache', { op: type }, key, { src: 'outside' })
     }
+  }
+
+  /** The event for a notification that needs Redis looked at (the value, the TTL); keeps the watch in step. */
+  private async describeLater(type: string, key: string, fullKey: string): Promise<EventInput> {
+    if (type === 'set') return this.describeSet(key, fullKey)
+    const ttlMs = await this.readTtl(fullKey)
+    if (type === 'expire') return make('expire', 'cache', { ttlMs }, key, { src: 'outside' })
+    return make('cache-op', 'cache', { op: type }, key, { src: 'outside' })
   }
 
   /** A SET from outside: read the value and TTL it left, so the timeline and the watch know them. */
