@@ -1,24 +1,14 @@
 import { cpSync, existsSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium'
+import { freePort } from './server/redis/resolve'
 
 /**
  * End-to-end tests in Debian's Chromium against the production build. The config is loaded again in every
  * worker, so the port and the database directory are chosen once, in the main process, and handed down
  * through the environment.
  */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
 if (!process.env.E2E_PORT) {
   process.env.E2E_PORT = String(await freePort())
   // A private copy of the prepared embedded database, so the e2e server never shares a data dir with a running app.
@@ -40,19 +30,7 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1440, height: 1000 },
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-dev-shm-usage',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: 'node --import tsx server/index.ts',

@@ -9,6 +9,7 @@ import { cpSync, existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium'
 import { ROOT } from '../server/app'
 import { freePort } from '../server/redis/resolve'
 import { isMain, runStandalone, type Bench } from './bench'
@@ -19,15 +20,6 @@ const EVENTS_PER_SECOND = 500
 const EVENTS_PER_READ = 3
 const MEASURE_MS = 10_000
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 
 export const browser: Bench = {
   id: 'browser',
@@ -44,7 +36,7 @@ export const browser: Bench = {
       env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PGLITE_DIR: dir, LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     })
-    const b = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
     try {
       await waitFor(`${base}/api/health`, server)
       report.figure('lab page first-load JavaScript (gzip)', Math.round((await firstLoadJs(base, '/labs/ttl')) / 1024), 'kB', {

@@ -1,7 +1,7 @@
 'use client'
 
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
-import { RoomClient, type RoomSnapshot } from '@/lib/room-client'
+import { INITIAL_SNAPSHOT, RoomClient, type RoomSnapshot } from '@/lib/room-client'
 
 const RoomContext = createContext<RoomClient | null>(null)
 
@@ -21,20 +21,9 @@ export function useRoomClient(): RoomClient {
   return client
 }
 
-const SERVER_SNAPSHOT: RoomSnapshot = {
-  room: undefined,
-  connection: 'connecting',
-  status: undefined,
-  labs: {},
-  inspect: undefined,
-  inspectReceivedAt: 0,
-  metrics: undefined,
-  error: undefined,
-  eventsVersion: 0,
-}
 
 /** The room's current state; re-renders at most once per animation frame. */
 export function useRoom(): RoomSnapshot {
   const client = useRoomClient()
-  return useSyncExternalStore(client.subscribe, client.getSnapshot, () => SERVER_SNAPSHOT)
+  return useSyncExternalStore(client.subscribe, client.getSnapshot, () => INITIAL_SNAPSHOT)
 }

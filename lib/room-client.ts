@@ -37,20 +37,23 @@ export interface RoomSnapshot {
 type Listener = () => void
 type EventsListener = (added: readonly LabEvent[]) => void
 
+/** The state before anything is known (also what the server renders). */
+export const INITIAL_SNAPSHOT: RoomSnapshot = {
+  room: undefined,
+  connection: 'connecting',
+  status: undefined,
+  labs: {},
+  inspect: undefined,
+  inspectReceivedAt: 0,
+  metrics: undefined,
+  error: undefined,
+  eventsVersion: 0,
+}
+
 export class RoomClient {
   readonly log = new EventLog()
   readonly series = new Series()
-  private snapshot: RoomSnapshot = {
-    room: undefined,
-    connection: 'connecting',
-    status: undefined,
-    labs: {},
-    inspect: undefined,
-    inspectReceivedAt: 0,
-    metrics: undefined,
-    error: undefined,
-    eventsVersion: 0,
-  }
+  private snapshot: RoomSnapshot = INITIAL_SNAPSHOT
   private listeners = new Set<Listener>()
   private eventListeners = new Set<EventsListener>()
   private frame = 0
