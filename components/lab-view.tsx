@@ -3,7 +3,9 @@
 import { CodePanel } from './code-panel'
 import { KeyInspector } from './key-inspector'
 import { LabCharts } from './lab-charts'
-import { LAB_CONTROLS } from './labs'
+import { LabControls } from './lab-controls'
+import { LabStats } from './lab-stats'
+import { LAB_CONTROLS, LAB_PANELS } from './labs'
 import { Questions } from './questions'
 import { RoomPanel } from './room-panel'
 import { RoomProvider } from './room-provider'
@@ -16,6 +18,7 @@ import { Walkthrough } from './walkthrough'
 /** A lab page: the room, walkthrough and controls on the side; figures, inspector, timeline and charts in the middle. */
 export function LabView({ lab }: { lab: string }) {
   const Controls = LAB_CONTROLS[lab]
+  const panels = LAB_PANELS[lab] ?? []
   return (
     <RoomProvider>
       <StatusBanner />
@@ -23,10 +26,14 @@ export function LabView({ lab }: { lab: string }) {
         <aside className="flex flex-col gap-4">
           <RoomPanel />
           <Walkthrough lab={lab} />
-          {Controls && <Controls />}
+          {Controls ? <Controls /> : <LabControls lab={lab} />}
         </aside>
         <div className="flex min-w-0 flex-col gap-4">
           <StatTiles />
+          <LabStats lab={lab} />
+          {panels.map((Extra, i) => (
+            <Extra key={i} lab={lab} />
+          ))}
           <KeyInspector />
           <Timeline />
           <LabCharts />

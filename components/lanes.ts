@@ -37,4 +37,10 @@ export const KIND_STYLE: Partial<Record<Kind, string>> = {
   response: 'bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200',
   setting: 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
   fault: 'bg-rose-100 text-rose-900 dark:bg-rose-950 dark:text-rose-200',
+  command: 'bg-sky-50 text-sky-900 dark:bg-sky-950/60 dark:text-sky-200',
+  scan: 'bg-indigo-100 text-indigo-900 dark:bg-indigo-950 dark:text-indigo-200',
+  probe: 'bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200',
+  gauge: 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
+  lease: 'bg-fuchsia-100 text-fuchsia-900 dark:bg-fuchsia-950 dark:text-fuchsia-200',
+  refused: 'bg-emerald-100 text-emerald-900 ring-1 ring-emerald-400 dark:bg-emerald-950 dark:text-emerald-200',
 }

@@ -26,6 +26,12 @@ export function label(e: LabEvent): string {
       return e.data.op
     case 'setting':
       return e.data.name
+    case 'command':
+      return e.data.cmd
+    case 'scan':
+      return 'SCAN'
+    case 'lease':
+      return `lease ${e.data.op}`
     default:
       return e.kind
   }
@@ -74,6 +80,18 @@ export function detail(e: LabEvent): string {
       return `${e.data.passed ? 'proved' : 'not proved'}: ${e.data.checks.filter((c) => c.passed).length}/${e.data.checks.length} checks`
     case 'fault':
       return `${e.data.name} ${e.data.on ? 'on' : 'off'}${e.data.detail ? ` · ${e.data.detail}` : ''}`
+    case 'command':
+      return `${formatMs(e.data.ms)}${e.data.detail ? ` · ${e.data.detail}` : ''}`
+    case 'scan':
+      return `cursor ${e.data.cursor} → ${e.data.next} · looked at ${e.data.examined}, matched ${e.data.returned} · ${formatMs(e.data.ms)}`
+    case 'probe':
+      return `${formatMs(e.data.ms)} during ${e.data.during}`
+    case 'gauge':
+      return `${e.data.name} ${e.data.value.toLocaleString()} ${e.data.unit}`
+    case 'lease':
+      return e.data.token ? `token ${e.data.token}` : ''
+    case 'refused':
+      return `${e.data.version !== undefined ? `v${e.data.version} ` : ''}${e.data.reason}`
     default:
       return ''
   }

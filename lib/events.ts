@@ -64,6 +64,27 @@ const kinds = {
   /** Any other keyspace change on a room's key (HSET, SADD, RENAME …), named by Redis's event. */
   'cache-op': z.object({ op: z.string() }),
   'cache-error': z.object({ op: z.string(), message: z.string() }),
+  /** A Redis command the app ran beyond GET/SET/DEL (KEYS, SADD, SMEMBERS, EVAL, MEMORY USAGE, UNLINK …). */
+  command: z.object({ cmd: z.string(), ms, detail: z.string().optional() }),
+  /** One SCAN call: the cursor it started from and the one it returned (0: done), how many keys it looked at
+   * and how many matched. */
+  scan: z.object({
+    cursor: z.string(),
+    next: z.string(),
+    count: z.number().int().positive(),
+    match: z.string(),
+    examined: z.number().int().nonnegative(),
+    returned: z.number().int().nonnegative(),
+    ms,
+  }),
+  /** A request timed while something else ran, to show whether that something blocked Redis. */
+  probe: z.object({ ms, during: z.string() }),
+  /** A sampled figure for a chart (Redis memory, say). */
+  gauge: z.object({ name: z.string(), value: z.number(), unit: z.string() }),
+  /** Leases (as in memcache): handed out on a miss, invalidated by a delete, required to fill. */
+  lease: z.object({ op: z.enum(['grant', 'deny', 'invalidate', 'fill', 'reject']), token: z.string().optional() }),
+  /** A cache write the strategy refused because it would have stored an older value. */
+  refused: z.object({ reason: z.string(), version: version.optional() }),
   query: z.object({ sql: z.string(), ms, rows: z.number().int(), version: version.optional() }),
   update: z.object({ sql: z.string(), ms, version: version.optional() }),
   'db-error': z.object({ sql: z.string(), ms, message: z.string() }),

@@ -45,10 +45,21 @@ export const dataKey = {
   config: (name: string) => `config:${name}`,
 }
 
-/** The database row a data key caches, for the consistency oracle and the inspector. */
+/**
+ * The database row a data key caches, for the consistency oracle and the inspector: `user:1`, a versioned
+ * `v2:user:1`, and a user's `user:1:profile` all cache users row 1. Keys that cache a list or a page
+ * (`user:1:posts`, `user:1:feed:2`) cache no single row.
+ */
 export function entityOf(key: string): { table: 'users' | 'posts' | 'app_config'; id: string } | undefined {
-  const m = /^(user|post|config):([^:]+)$/.exec(key)
+  const m = /^(?:v\d+:)?(user|post|config):([^:]+)(:profile)?$/.exec(key)
   if (!m) return undefined
   const table = m[1] === 'user' ? 'users' : m[1] === 'post' ? 'posts' : 'app_config'
   return { table, id: m[2]! }
+}
+
+/** The oracle's name for the row a key caches (`user:1` for all the keys above); the key itself otherwise. */
+export function entityKey(key: string): string {
+  const e = entityOf(key)
+  if (!e) return key
+  return e.table === 'users' ? dataKey.user(Number(e.id)) : e.table === 'posts' ? dataKey.post(Number(e.id)) : dataKey.config(e.id)
 }

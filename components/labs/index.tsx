@@ -3,7 +3,13 @@
 import type { ComponentType } from 'react'
 import { TtlControls } from './ttl-controls'
 
-/** Each lab's controls panel, by lab id. */
+/**
+ * Labs with a controls panel of their own; every other lab's controls are drawn from its content
+ * (components/lab-controls.tsx).
+ */
 export const LAB_CONTROLS: Record<string, ComponentType> = {
   ttl: TtlControls,
 }
+
+/** Extra panels a lab shows above its timeline (a SCAN stepper, a race stepper, a memory chart …). */
+export const LAB_PANELS: Record<string, ComponentType<{ lab: string }>[]> = {}

@@ -17,6 +17,12 @@ export const commonActions = {
     summary: "Stops the load, empties the room's cache, restores its database rows and default settings.",
     params: z.object({}),
   },
+  fault: {
+    label: 'Inject a fault',
+    summary:
+      'Makes the next database write fail (the database aborts it) or the next cache write fail (sent on a connection that is down); times 0 disarms.',
+    params: z.object({ target: z.enum(['db-write', 'cache-write']), times: z.number().int().min(0).max(10).default(1) }),
+  },
   demo: {
     label: 'Show me',
     summary: 'Runs one of the demos that prove an interview answer, step by step, on the timeline.',

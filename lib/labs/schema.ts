@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { Check, EventMatcher } from '../match-schema'
 import type { ActionSpec } from './actions'
-import type { LabSpec } from './types'
+import type { ActionCall as Call, ControlSpec, LabSpec } from './types'
 
 export const ActionCall = z.object({ action: z.string(), params: z.record(z.string(), z.unknown()).optional() })
 export const Region = z.enum(['controls', 'timeline', 'inspector', 'charts', 'code', 'room'])
@@ -46,6 +46,43 @@ export const Question = z.object({
   demo: z.string(),
 })
 
+const ControlValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
+export const ControlSchema: z.ZodType = z.lazy(() =>
+  z.union([
+    z.object({ kind: z.literal('user'), label: z.string().optional() }),
+    z.object({
+      kind: z.literal('button'),
+      label: z.string(),
+      action: z.string(),
+      params: z.record(z.string(), z.unknown()).optional(),
+      variant: z.enum(['primary', 'secondary', 'danger']).optional(),
+      title: z.string().optional(),
+    }),
+    z.object({
+      kind: z.literal('choice'),
+      label: z.string(),
+      action: z.string(),
+      param: z.string(),
+      state: z.string(),
+      options: z.array(z.object({ value: ControlValue, label: z.string(), title: z.string().optional() })).min(1),
+      params: z.record(z.string(), z.unknown()).optional(),
+    }),
+    z.object({
+      kind: z.literal('slider'),
+      label: z.string(),
+      action: z.string(),
+      param: z.string(),
+      state: z.string(),
+      min: z.number(),
+      max: z.number(),
+      step: z.number().positive().optional(),
+      unit: z.string().optional(),
+      params: z.record(z.string(), z.unknown()).optional(),
+    }),
+    z.object({ kind: z.literal('group'), label: z.string(), controls: z.array(ControlSchema), note: z.string().optional() }),
+  ]),
+)
+
 export const LabContent = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   title: z.string().min(1),
@@ -56,6 +93,7 @@ export const LabContent = z.object({
   demos: z.array(Demo).min(1),
   sources: z.array(z.string()).min(1),
   codeFor: z.record(z.string(), z.string()).optional(),
+  controls: z.array(ControlSchema).optional(),
 })
 
 export class LabContentError extends Error {
@@ -84,8 +122,43 @@ export function validateLab(lab: LabSpec, actions: Record<string, ActionSpec>): 
     const ok = spec.params.strict().safeParse(call.params ?? {})
     if (!ok.success) problems.push(`${where}: ${call.action} ${JSON.stringify(call.params)}: ${ok.error.issues[0]?.message}`)
   }
+  for (const { where, call } of controlCalls(lab.controls ?? [])) {
+    const spec = Object.hasOwn(actions, call.action) ? actions[call.action] : undefined
+    if (!spec) {
+      problems.push(`${where} calls an unknown action ${call.action}`)
+      continue
+    }
+    const ok = spec.params.strict().safeParse(call.params ?? {})
+    if (!ok.success) problems.push(`${where}: ${call.action} ${JSON.stringify(call.params)}: ${ok.error.issues[0]?.message}`)
+  }
   for (const action of Object.keys(lab.codeFor ?? {})) {
     if (!Object.hasOwn(actions, action)) problems.push(`codeFor names an unknown action ${action}`)
   }
   if (problems.length > 0) throw new LabContentError(`Lab ${lab.id} content is invalid:\n  ${problems.join('\n  ')}`)
+}
+
+/** The calls a lab's controls can make, with a sample value for each choice and both ends of each slider. */
+function controlCalls(controls: ControlSpec[], user = 1): { where: string; call: Call }[] {
+  const fill = (params: Record<string, unknown> = {}) =>
+    Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === '$user' ? user : v]))
+  return controls.flatMap((c): { where: string; call: Call }[] => {
+    switch (c.kind) {
+      case 'user':
+        return []
+      case 'button':
+        return [{ where: `control ${c.label}`, call: { action: c.action, params: fill(c.params) } }]
+      case 'choice':
+        return c.options.map((o) => ({
+          where: `control ${c.label} = ${o.label}`,
+          call: { action: c.action, params: { ...fill(c.params), [c.param]: o.value } },
+        }))
+      case 'slider':
+        return [c.min, c.max].map((v) => ({
+          where: `control ${c.label} = ${v}`,
+          call: { action: c.action, params: { ...fill(c.params), [c.param]: v } },
+        }))
+      case 'group':
+        return controlCalls(c.controls, user)
+    }
+  })
 }

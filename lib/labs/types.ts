@@ -55,6 +55,45 @@ export interface Question {
   demo: string
 }
 
+/**
+ * A lab's controls as data, drawn by components/lab-controls.tsx. A `params` value of '$user' is replaced by
+ * the user id the learner picked; `state` names the field of the lab's published settings (dot path) that
+ * holds a control's current value.
+ */
+export type ControlSpec =
+  | { kind: 'user'; label?: string }
+  | {
+      kind: 'button'
+      label: string
+      action: string
+      params?: Record<string, unknown>
+      variant?: 'primary' | 'secondary' | 'danger'
+      title?: string
+    }
+  | {
+      kind: 'choice'
+      label: string
+      action: string
+      param: string
+      state: string
+      options: { value: string | number | boolean | null; label: string; title?: string }[]
+      /** Other parameters sent with the choice. */
+      params?: Record<string, unknown>
+    }
+  | {
+      kind: 'slider'
+      label: string
+      action: string
+      param: string
+      state: string
+      min: number
+      max: number
+      step?: number
+      unit?: string
+      params?: Record<string, unknown>
+    }
+  | { kind: 'group'; label: string; controls: ControlSpec[]; note?: string }
+
 export interface LabSpec {
   id: string
   title: string
@@ -69,4 +108,6 @@ export interface LabSpec {
   sources: string[]
   /** Which exported function of the sources each action runs, so the code panel can point at it. */
   codeFor?: Record<string, string>
+  /** The controls panel, as data (a lab may instead have its own component in components/labs). */
+  controls?: ControlSpec[]
 }

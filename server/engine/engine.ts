@@ -17,6 +17,7 @@ import { CacheObserver } from './cache-observer'
 import { runDemo, type DemoResult } from './demo-runner'
 import { errors, issuesOf } from './errors'
 import { ExpiryWatch } from './expiry-watch'
+import type { FaultName } from './faults'
 import { inspectRoom } from './inspector'
 import { renderPrometheus } from './prometheus'
 import { Recorder } from './recorder'
@@ -134,6 +135,13 @@ export class Engine {
     if (!parsed.success) throw errors.invalid(`Invalid parameters for ${labId}.${action}`, issuesOf(parsed.error))
     const params = parsed.data as Record<string, unknown>
     if (action === 'demo') return this.demo(live, labId, params.id as string)
+    if (action === 'fault') {
+      const target = params.target as FaultName
+      if ((params.times as number) > 0) live.room.faults.arm(target, params.times as number)
+      else live.room.faults.disarm(target)
+      return { target, armed: live.room.faults.remaining(target) }
+    }
+    if (action === 'reset') live.room.faults.clear()
     return lab.act(action, params, by)
   }
 

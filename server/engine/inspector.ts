@@ -4,7 +4,7 @@
  * come from the room's events (every set, whoever made it), so the inspector never SCANs the keyspace.
  */
 import type { Redis } from 'ioredis'
-import { entityOf } from '../../lib/keys'
+import { entityKey, entityOf } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
 import type { InspectedKey, InspectResult } from '../../lib/protocol'
 import type { Database } from '../db/database'
@@ -65,7 +65,7 @@ async function addTruth(room: Room, db: Database, keys: InspectedKey[]): Promise
     if (!row) continue
     k.dbVersion = row.version
     if (k.version !== null && k.version < row.version) {
-      k.staleSince = room.oracle.staleSince(k.key, k.version) ?? new Date(row.updated_at).getTime()
+      k.staleSince = room.oracle.staleSince(entityKey(k.key), k.version) ?? new Date(row.updated_at).getTime()
     }
   }
 }

@@ -1,26 +1,41 @@
 /**
- * A room's cache as one request sees it: GET, SET with an optional TTL, DEL and "expire now" on the room's
- * keys, each recorded as an event tied to the request. Values are JSON; a value that is not (a learner's
- * redis-cli SET) reads as a miss, so the app replaces it instead of failing.
+ * A room's cache as one request sees it: GET, SET with an optional TTL, DEL, UNLINK, "expire now", SCAN,
+ * KEYS and any other command, on the room's keys, each recorded as an event tied to the request. Values are
+ * JSON; a value that is not (a learner's redis-cli SET) reads as a miss, so the app replaces it instead of
+ * failing.
  *
  * Every Redis error is recorded and rethrown as E_CACHE_UNAVAILABLE: the strategy decides what a failed
  * cache operation means for its request (a read falls back to the database; a write logs and moves on).
+ * Writes honour the room's `cache-write` fault: an armed one sends the next write on a dead connection.
  */
-import type { Redis } from 'ioredis'
+import { Redis } from 'ioredis'
 import { make, roundMs, type EventContext, type EventInput } from '../../lib/events'
-import type { CacheObserver } from './cache-observer'
+import type { CacheObserver, Notification } from './cache-observer'
 import { errors } from './errors'
 import type { ExpiryWatch } from './expiry-watch'
+import type { RoomFaults } from './faults'
 
 export interface CacheDeps {
   redis: Redis
   observer: CacheObserver
   watch: ExpiryWatch
+  faults: RoomFaults
+  /** The full Redis key of a room key; `prefix` is the room's prefix. */
   full(key: string): string
+  prefix: string
   record(event: EventInput): void
 }
 
 export type CacheRead<T> = { hit: true; value: T } | { hit: false }
+
+export interface ScanStep {
+  /** The cursor to pass next; '0' when the iteration is complete. */
+  next: string
+  /** Matching keys this call returned, without the room prefix. */
+  keys: string[]
+  /** Keys this call looked at, in the whole database (any room, any program). */
+  examined: number
+}
 
 export class RoomCache {
   constructor(
@@ -49,25 +64,57 @@ export class RoomCache {
   /** SET the value as JSON, with a TTL in ms (null: no TTL, the key lives until deleted). */
   async set(key: string, value: { version?: number }, ttlMs: number | null): Promise<void> {
     const full = this.deps.full(key)
-    this.deps.observer.expect(full, ttlMs === null ? ['set'] : ['set', 'expire'])
     const json = JSON.stringify(value)
     // Redis starts the TTL when it runs the SET, not when this busy process gets round to the reply.
     const sentAt = Date.now()
-    await this.call('set', key, (r) => (ttlMs === null ? r.set(full, json) : r.set(full, json, 'PX', ttlMs)))
+    await this.write('set', key, ttlMs === null ? ['set'] : ['set', 'expire'], (r) =>
+      ttlMs === null ? r.set(full, json) : r.set(full, json, 'PX', ttlMs),
+    )
     if (ttlMs === null) this.deps.watch.cancel(full)
     else this.deps.watch.schedule(full, sentAt + ttlMs)
-    this.record(make('set', 'cache', { ttlMs, version: value.version }, key, { ...this.ctx, src: 'app' }))
+    this.record(make('set', 'cache', { ttlMs, version: value.version }, key, this.app()))
   }
 
   /** DEL; true if the key existed. */
   async del(key: string): Promise<boolean> {
     const full = this.deps.full(key)
-    this.deps.observer.expect(full, ['del'])
-    const removed = await this.call('del', key, (r) => r.del(full))
+    const removed = await this.write('del', key, ['del'], (r) => r.del(full))
     if (removed === 0) this.deps.observer.unexpect(full, 'del')
     this.deps.watch.cancel(full)
-    this.record(make('del', 'cache', { existed: removed > 0 }, key, { ...this.ctx, src: 'app' }))
+    this.record(make('del', 'cache', { existed: removed > 0 }, key, this.app()))
     return removed > 0
+  }
+
+  /**
+   * UNLINK several keys in one command (Redis frees their memory in the background); one `del` event per
+   * key that existed. Returns how many were removed.
+   */
+  async unlink(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0
+    const fulls = keys.map((k) => this.deps.full(k))
+    for (const full of fulls) this.deps.observer.expect(full, ['del'])
+    let existed: number[]
+    try {
+      if (this.deps.faults.take('cache-write')) await deadRedis().unlink(...fulls)
+      // EXISTS then UNLINK in one round trip, so each key's event can say whether it was there.
+      const pipeline = this.deps.redis.pipeline()
+      for (const full of fulls) pipeline.exists(full)
+      pipeline.unlink(...fulls)
+      const replies = (await pipeline.exec()) ?? []
+      const failed = replies.find(([err]) => err)
+      if (failed) throw failed[0]
+      existed = replies.slice(0, fulls.length).map(([, n]) => n as number)
+    } catch (err) {
+      for (const full of fulls) this.deps.observer.unexpect(full, 'del')
+      throw this.failed('unlink', keys[0]!, err)
+    }
+    keys.forEach((key, i) => {
+      const full = fulls[i]!
+      this.deps.watch.cancel(full)
+      if (existed[i]) this.record(make('del', 'cache', { existed: true }, key, this.app()))
+      else this.deps.observer.unexpect(full, 'del')
+    })
+    return existed.filter(Boolean).length
   }
 
   /**
@@ -76,21 +123,90 @@ export class RoomCache {
    */
   async expireNow(key: string): Promise<boolean> {
     const full = this.deps.full(key)
-    this.deps.observer.expect(full, ['expire'])
-    const ok = await this.call('pexpire', key, (r) => r.pexpire(full, 1))
+    const ok = await this.write('pexpire', key, ['expire'], (r) => r.pexpire(full, 1))
     if (ok === 0) {
       this.deps.observer.unexpect(full, 'expire')
       return false
     }
     this.deps.watch.schedule(full, Date.now() + 1)
-    this.record(make('expire', 'cache', { ttlMs: 1 }, key, { ...this.ctx, src: 'app' }))
+    this.record(make('expire', 'cache', { ttlMs: 1 }, key, this.app()))
     return true
   }
 
-  private async call<T>(op: string, key: string, fn: (redis: Redis, full: string) => Promise<T>): Promise<T> {
+  /**
+   * One SCAN call over the whole database from `cursor`, keeping the room's keys that match `match` (a
+   * pattern on room keys, like `user:1:*`). To say how many keys the call looked at, the same step is taken
+   * again without MATCH (SCAN with the same cursor and COUNT walks the same part of the keyspace).
+   */
+  async scan(cursor: string, match: string, count: number): Promise<ScanStep> {
+    const started = performance.now()
+    let next: string
+    let found: string[]
+    let examined: number
+    try {
+      ;[next, found] = await this.deps.redis.scan(cursor, 'MATCH', this.deps.full(match), 'COUNT', count)
+      const ms = roundMs(performance.now() - started)
+      const [, all] = await this.deps.redis.scan(cursor, 'COUNT', count)
+      examined = all.length
+      const keys = found.map((full) => full.slice(this.deps.prefix.length))
+      this.record(make('scan', 'cache', { cursor, next, count, match, examined, returned: keys.length, ms }, match, this.ctx))
+      return { next, keys, examined }
+    } catch (err) {
+      throw this.failed('scan', match, err)
+    }
+  }
+
+  /**
+   * Runs any other command on one room key and records it as a `command` event (KEYS, SADD, SMEMBERS, EVAL,
+   * MEMORY USAGE …). A command that changes the key must say which keyspace notifications it causes, so the
+   * observer does not report them again as coming from outside; `write` commands honour the cache fault.
+   */
+  async command<T>(
+    cmd: string,
+    key: string,
+    fn: (redis: Redis, full: string) => Promise<T>,
+    opts: { notifies?: readonly Notification[]; write?: boolean; detail?: (result: T) => string } = {},
+  ): Promise<T> {
+    const started = performance.now()
+    const run = (r: Redis, full: string) => fn(r, full)
+    const result = opts.write || opts.notifies?.length
+      ? await this.write(cmd.toLowerCase(), key, opts.notifies ?? [], run)
+      : await this.read(cmd.toLowerCase(), key, run)
+    const ms = roundMs(performance.now() - started)
+    this.record(make('command', 'cache', { cmd, ms, detail: opts.detail?.(result) }, key, this.ctx))
+    return result
+  }
+
+  /** The context for events of changes this app made. */
+  private app(): EventContext {
+    return { req: this.ctx.req, node: this.ctx.node, src: 'app' }
+  }
+
+  private async read<T>(op: string, key: string, fn: (redis: Redis, full: string) => Promise<T>): Promise<T> {
     try {
       return await fn(this.deps.redis, this.deps.full(key))
     } catch (err) {
+      throw this.failed(op, key, err)
+    }
+  }
+
+  /**
+   * A change to a key: tells the observer which notifications to expect (withdrawn if the command fails), and
+   * goes to a dead connection instead when the room's cache-write fault is armed.
+   */
+  private async write<T>(
+    op: string,
+    key: string,
+    notifies: readonly Notification[],
+    fn: (redis: Redis, full: string) => Promise<T>,
+  ): Promise<T> {
+    const full = this.deps.full(key)
+    this.deps.observer.expect(full, notifies)
+    try {
+      const redis = this.deps.faults.take('cache-write') ? deadRedis() : this.deps.redis
+      return await fn(redis, full)
+    } catch (err) {
+      for (const n of notifies) this.deps.observer.unexpect(full, n)
       throw this.failed(op, key, err)
     }
   }
@@ -121,4 +237,14 @@ export function redisErrorText(err: unknown): string {
   if (/Socket timeout|ETIMEDOUT/i.test(message)) return 'Redis did not answer in time'
   if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET/i.test(message)) return 'Redis unreachable: the connection is down'
   return message
+}
+
+let dead: Redis | undefined
+/**
+ * A client whose connection is down (it never connects, and queues nothing): a command sent on it fails at
+ * once, exactly as one sent during an outage does. The `cache-write` fault routes one write here.
+ */
+function deadRedis(): Redis {
+  dead ??= new Redis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null })
+  return dead
 }

@@ -9,15 +9,20 @@ import type { Database } from '../db/database'
 import { errors } from './errors'
 import type { RoomMetrics } from './metrics'
 import type { Oracle } from './oracle'
+import type { RoomFaults } from './faults'
 
 export interface DbDeps {
   db: Database
   room: string
   metrics: RoomMetrics
   oracle: Oracle
+  faults: RoomFaults
   latency(): { ms: number; jitterMs: number }
   record(event: EventInput): void
 }
+
+/** What a database write fault makes the database say (the SQLSTATE 40001 a busy Postgres returns). */
+const INJECTED_FAILURE = `DO $$ BEGIN RAISE EXCEPTION 'could not serialize access due to concurrent update' USING ERRCODE = 'serialization_failure'; END $$`
 
 export interface UserRow {
   id: number
@@ -53,6 +58,19 @@ export class RoomDb {
     return user
   }
 
+  /**
+   * Runs a SELECT on the room's rows (`$1` is the room id; `params` follow) and records it as a `query`
+   * event for `key`. Labs with their own tables and shapes use this.
+   */
+  select<T extends { version?: number }>(sql: string, params: unknown[], key: string): Promise<T[]> {
+    return this.run<T>('query', sql, params, key)
+  }
+
+  /** Runs a write (`$1` is the room id) and records it as an `update` event; honours the db-write fault. */
+  write<T extends { version?: number }>(sql: string, params: unknown[], key: string): Promise<T[]> {
+    return this.run<T>('update', sql, params, key)
+  }
+
   private async run<T extends { version?: number }>(
     kind: 'query' | 'update',
     sql: string,
@@ -66,7 +84,15 @@ export class RoomDb {
       const { ms: latency, jitterMs } = this.deps.latency()
       const delay = latency + Math.random() * jitterMs
       if (delay > 0) await new Promise((r) => setTimeout(r, delay))
-      const result = await db.query<T>(sql, [room, ...params])
+      const inject = kind === 'update' && this.deps.faults.take('db-write')
+      const result = inject
+        ? // The write really runs, then the transaction is aborted: nothing is committed.
+          await db.transaction(async (tx) => {
+            const r = await tx.query<T>(sql, [room, ...params])
+            await tx.query(INJECTED_FAILURE)
+            return r
+          })
+        : await db.query<T>(sql, [room, ...params])
       const ms = roundMs(performance.now() - started)
       const version = result.rows[0]?.version
       if (kind === 'query') record(make('query', 'db', { sql, ms, rows: result.rowCount, version }, key, this.ctx))

@@ -5,10 +5,11 @@
  */
 import type { Redis } from 'ioredis'
 import { make, roundMs, type Actor, type EventInput } from '../../lib/events'
-import { roomKeys } from '../../lib/keys'
+import { entityKey, roomKeys } from '../../lib/keys'
 import type { Database } from '../db/database'
 import type { CacheObserver } from './cache-observer'
 import type { ExpiryWatch } from './expiry-watch'
+import { RoomFaults } from './faults'
 import { RoomMetrics } from './metrics'
 import { Oracle } from './oracle'
 import type { Recorder } from './recorder'
@@ -49,7 +50,7 @@ export class Scope {
   /** Records a stale read if `served` is older than the database's version of the entity. */
   checkFreshness(key: string, served: number | undefined): void {
     if (served === undefined) return
-    const verdict = this.room.oracle.judge(key, served, Date.now())
+    const verdict = this.room.oracle.judge(entityKey(key), served, Date.now())
     if (!verdict.stale) return
     const data = { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }
     this.room.record(make('stale-read', 'app', data, key, this.ctx))
@@ -73,6 +74,8 @@ export class Room {
   viewers = 0
   /** Data keys Redis may hold for the room, learned from its cache events (for the inspector). */
   readonly knownKeys = new Set<string>()
+  /** Faults armed in this room (the next database write fails, the next cache write fails). */
+  readonly faults: RoomFaults
   /** Artificial database latency for every query in the room. */
   dbLatency = { ms: 0, jitterMs: 0 }
   private unlisten: () => void
@@ -87,8 +90,18 @@ export class Room {
     this.keys = roomKeys(id)
     const record = (e: EventInput) => this.record(e)
     const { redis, observer, watch, db } = deps
-    this.cacheDeps = { redis, observer, watch, full: this.keys.full, record }
-    this.dbDeps = { db, room: id, metrics: this.metrics, oracle: this.oracle, latency: () => this.dbLatency, record }
+    this.faults = new RoomFaults((name, remaining, triggered) =>
+      this.record(
+        make('fault', name === 'db-write' ? 'db' : 'cache', {
+          name,
+          on: remaining > 0 || triggered,
+          detail: triggered ? 'this operation fails' : remaining > 0 ? `the next ${remaining > 1 ? `${remaining} ` : ''}will fail` : 'disarmed',
+        }),
+      ),
+    )
+    const { faults } = this
+    this.cacheDeps = { redis, observer, watch, faults, full: this.keys.full, prefix: this.keys.prefix, record }
+    this.dbDeps = { db, room: id, metrics: this.metrics, oracle: this.oracle, faults, latency: () => this.dbLatency, record }
     this.unlisten = deps.recorder.listen(id, (event) => {
       this.metrics.observe(event)
       if (event.lane !== 'cache' || !event.key) return

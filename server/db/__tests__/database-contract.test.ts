@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { EventInput } from '../../../lib/events'
 import { LIMITS } from '../../../lib/limits'
 import { RoomMetrics } from '../../engine/metrics'
+import { RoomFaults } from '../../engine/faults'
 import { Oracle } from '../../engine/oracle'
 import { RoomDb } from '../../engine/room-db'
 import { LabError } from '../../engine/errors'
@@ -74,6 +75,7 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
         room,
         metrics,
         oracle,
+        faults: new RoomFaults(() => {}),
         latency: () => ({ ms: latencyMs, jitterMs: 0 }),
         record: (e) => void events.push(e),
       },
@@ -279,6 +281,7 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
         room,
         metrics,
         oracle: new Oracle(),
+        faults: new RoomFaults(() => {}),
         latency: () => ({ ms: 0, jitterMs: 0 }),
         record: (e) => void events.push(e),
       },

@@ -12,6 +12,7 @@ import { claimRoom, connectRedis, useRedis } from '../../test-support/redis'
 import { enableKeyspaceEvents, OBSERVER_FLAGS } from '../../redis/keyspace'
 import { CacheObserver } from '../cache-observer'
 import { ExpiryWatch } from '../expiry-watch'
+import { RoomFaults } from '../faults'
 import { RoomCache } from '../room-cache'
 
 // Like the app: an auto-pipelined command connection, a subscriber, and a learner's redis-cli ("outside").
@@ -64,7 +65,15 @@ async function liveRoom() {
   })
   const keys = roomKeys(id)
   const cache = new RoomCache(
-    { redis: cmd, observer, watch, full: keys.full, record: (e) => seen.get(id)!.push({ event: e, at: Date.now() }) },
+    {
+      redis: cmd,
+      observer,
+      watch,
+      faults: new RoomFaults(() => {}),
+      full: keys.full,
+      prefix: keys.prefix,
+      record: (e) => seen.get(id)!.push({ event: e, at: Date.now() }),
+    },
     { req: 'rtest' },
   )
   return {

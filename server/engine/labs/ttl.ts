@@ -2,12 +2,13 @@
  * The TTL lab's engine side: its settings (TTL, data class, load) and the actions the UI, the API and the
  * demos call. The strategy itself is in ../strategies/cache-aside-ttl.ts.
  */
-import { make, type Actor } from '../../../lib/events'
+import type { Actor } from '../../../lib/events'
 import { dataKey } from '../../../lib/keys'
 import { ttlLab, type DataClass, type TtlLabState } from '../../../lib/labs/ttl'
 import { isWriteTick, startLoad } from '../load'
 import type { Room } from '../room'
 import { expireNow, readUser, ttlMs, ttlSecondsFor, updateUser } from '../strategies/cache-aside-ttl'
+import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
 
 const DEFAULT_CLASS: DataClass = 'warm'
@@ -29,8 +30,7 @@ function createTtlLab(room: Room, env: LabEnv): LabInstance {
   let stopLoad: (() => void) | undefined
 
   const publish = () => env.publishState(state)
-  const setting = (name: string, value: string | number | boolean | null) =>
-    room.record(make('setting', 'app', { name, value }))
+  const setting = (name: string, value: string | number | boolean | null) => recordSetting(room, name, value)
 
   const read = (userId: number, by: Actor) =>
     room.request('read', by, (s) => readUser(s, userId, ttlMs(state.ttlSeconds)), {
@@ -79,21 +79,14 @@ function createTtlLab(room: Room, env: LabEnv): LabInstance {
       return state
     },
     dbLatency: async (p) => {
-      room.dbLatency = { ms: p.ms as number, jitterMs: p.jitterMs as number }
-      state = { ...state, dbLatencyMs: room.dbLatency.ms, dbJitterMs: room.dbLatency.jitterMs }
-      setting('dbLatency', `${room.dbLatency.ms} ms ± ${room.dbLatency.jitterMs} ms`)
+      state = { ...state, ...setDbLatency(room, p.ms as number, p.jitterMs as number) }
       return state
     },
     reset: async () => {
       stopLoad?.()
       stopLoad = undefined
       state = defaults()
-      room.dbLatency = { ms: 0, jitterMs: 0 }
-      room.record(make('marker', 'app', { text: 'Lab reset: cache emptied, rows restored, settings back to defaults' }))
-      const deleted = await env.clearCache()
-      await env.reseed()
-      room.oracle.forget()
-      return { ...state, deleted }
+      return { ...state, ...(await resetRoom(room, env)) }
     },
   }
 
