@@ -1,6 +1,11 @@
 'use client'
 
 import type { ComponentType } from 'react'
+import { deleteVsUpdatePanels } from './delete-vs-update-panels'
+import { writeThroughPanels } from './write-through-panels'
+import { patternPanels } from './pattern-invalidation-panels'
+import { versioningPanels } from './key-versioning-panels'
+import { racesPanels } from './races-panels'
 import { TtlControls } from './ttl-controls'
 
 /**
@@ -12,4 +17,10 @@ export const LAB_CONTROLS: Record<string, ComponentType> = {
 }
 
 /** Extra panels a lab shows above its timeline (a SCAN stepper, a race stepper, a memory chart …). */
-export const LAB_PANELS: Record<string, ComponentType<{ lab: string }>[]> = {}
+export const LAB_PANELS: Record<string, ComponentType<{ lab: string }>[]> = {
+  'delete-vs-update': deleteVsUpdatePanels,
+  'write-through': writeThroughPanels,
+  'pattern-invalidation': patternPanels,
+  'key-versioning': versioningPanels,
+  'races': racesPanels,
+}

@@ -4,7 +4,12 @@
  * read the same bounds from ../limits.
  */
 import type { z } from 'zod'
+import { deleteVsUpdateActions } from './delete-vs-update-actions'
+import { versioningActions } from './key-versioning-actions'
+import { patternActions } from './pattern-invalidation-actions'
+import { racesActions } from './races-actions'
 import { ttlActions } from './ttl-actions'
+import { writeThroughActions } from './write-through-actions'
 
 export interface ActionSpec<P extends z.ZodObject = z.ZodObject> {
   label: string
@@ -15,4 +20,9 @@ export interface ActionSpec<P extends z.ZodObject = z.ZodObject> {
 
 export const LAB_ACTIONS: Record<string, Record<string, ActionSpec>> = {
   ttl: ttlActions,
+  'delete-vs-update': deleteVsUpdateActions,
+  'write-through': writeThroughActions,
+  'pattern-invalidation': patternActions,
+  'key-versioning': versioningActions,
+  races: racesActions,
 }

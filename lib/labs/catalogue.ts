@@ -1,8 +1,13 @@
 /** The labs that exist, in the order the home page lists them (content only: see actions.ts for their actions). */
+import { deleteVsUpdateLab } from './delete-vs-update'
+import { racesLab } from './races'
+import { patternLab } from './pattern-invalidation'
 import { ttlLab } from './ttl'
+import { versioningLab } from './key-versioning'
+import { writeThroughLab } from './write-through'
 import type { LabSpec } from './types'
 
-export const LABS: readonly LabSpec[] = [ttlLab]
+export const LABS: readonly LabSpec[] = [ttlLab, deleteVsUpdateLab, writeThroughLab, patternLab, versioningLab, racesLab]
 
 export function findLab(id: string): LabSpec | undefined {
   return LABS.find((lab) => lab.id === id)

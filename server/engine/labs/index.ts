@@ -1,7 +1,17 @@
 /** The labs the engine can run, by id. */
 import type { LabDefinition } from './lab'
+import { deleteVsUpdateLabDefinition } from './delete-vs-update'
+import { versioningLabDefinition } from './key-versioning'
+import { patternLabDefinition } from './pattern-invalidation'
+import { racesLabDefinition } from './races'
 import { ttlLabDefinition } from './ttl'
+import { writeThroughLabDefinition } from './write-through'
 
 export const LAB_DEFINITIONS: Record<string, LabDefinition> = {
   [ttlLabDefinition.spec.id]: ttlLabDefinition,
+  [deleteVsUpdateLabDefinition.spec.id]: deleteVsUpdateLabDefinition,
+  [writeThroughLabDefinition.spec.id]: writeThroughLabDefinition,
+  [patternLabDefinition.spec.id]: patternLabDefinition,
+  [versioningLabDefinition.spec.id]: versioningLabDefinition,
+  [racesLabDefinition.spec.id]: racesLabDefinition,
 }

@@ -1,0 +1,7 @@
+/** Key versioning lab: actions and their parameter schemas (server side; see actions.ts). */
+import type { ActionSpec } from './actions'
+import { commonActions } from './common'
+
+export const versioningActions = {
+  ...commonActions,
+} satisfies Record<string, ActionSpec>

@@ -1,0 +1,7 @@
+/** Pattern invalidation with SCAN lab: actions and their parameter schemas (server side; see actions.ts). */
+import type { ActionSpec } from './actions'
+import { commonActions } from './common'
+
+export const patternActions = {
+  ...commonActions,
+} satisfies Record<string, ActionSpec>

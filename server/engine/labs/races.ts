@@ -1,0 +1,21 @@
+/** Cache-aside races lab: the engine side. (A stub until the lab is built.) */
+import { racesLab } from '../../../lib/labs/races'
+import { resetRoom, setDbLatency } from './common'
+import type { LabDefinition } from './lab'
+
+export const racesLabDefinition: LabDefinition = {
+  spec: racesLab,
+  create(room, env) {
+    let state = { dbLatencyMs: 0, dbJitterMs: 0 }
+    return {
+      state: () => state,
+      async act(action, params) {
+        if (action === 'dbLatency') state = setDbLatency(room, params.ms as number, params.jitterMs as number)
+        else if (action === 'reset') return resetRoom(room, env)
+        env.publishState(state)
+        return state
+      },
+      stop() {},
+    }
+  },
+}
