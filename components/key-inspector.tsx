@@ -16,6 +16,8 @@ export function KeyInspector() {
   const { inspect, inspectReceivedAt } = useRoom()
   const now = useNow(100)
   const keys = inspect?.keys ?? []
+  const servers = inspect?.servers ?? []
+  const l1 = new Map(servers.map((sv) => [sv.id, new Map(sv.entries.map((e) => [e.key, e]))]))
   return (
     <Panel
       title="Key inspector"
@@ -32,7 +34,12 @@ export function KeyInspector() {
           <thead className="text-[11px] tracking-wide text-zinc-500 uppercase">
             <tr className="border-b border-zinc-200 dark:border-zinc-800">
               <th className="px-3 py-1.5 font-semibold">Key</th>
-              <th className="px-3 py-1.5 font-semibold">Cached</th>
+              <th className="px-3 py-1.5 font-semibold">{servers.length > 0 ? 'Redis' : 'Cached'}</th>
+              {servers.map((sv) => (
+                <th key={sv.id} className="px-3 py-1.5 font-semibold">
+                  {sv.id} L1
+                </th>
+              ))}
               <th className="px-3 py-1.5 font-semibold">Database</th>
               <th className="px-3 py-1.5 font-semibold">TTL left</th>
               <th className="px-3 py-1.5 font-semibold">State</th>
@@ -40,7 +47,13 @@ export function KeyInspector() {
           </thead>
           <tbody>
             {keys.map((k) => (
-              <KeyRow key={k.key} k={k} at={inspect!.at} elapsed={Math.max(0, now - inspectReceivedAt)} />
+              <KeyRow
+                key={k.key}
+                k={k}
+                at={inspect!.at}
+                elapsed={Math.max(0, now - inspectReceivedAt)}
+                l1={servers.map((sv) => ({ id: sv.id, entry: l1.get(sv.id)?.get(k.key) }))}
+              />
             ))}
           </tbody>
         </table>
@@ -55,9 +68,20 @@ export function KeyInspector() {
 }
 
 /** `elapsed`: ms since the snapshot arrived; `at` is when the server took it (server clock). */
-function KeyRow({ k, at, elapsed }: { k: InspectedKey; at: number; elapsed: number }) {
+function KeyRow({
+  k,
+  at,
+  elapsed,
+  l1,
+}: {
+  k: InspectedKey
+  at: number
+  elapsed: number
+  l1: { id: string; entry: { version: number | null; ttlMs: number } | undefined }[]
+}) {
   const left = k.ttlMs === null ? null : Math.max(0, k.ttlMs - elapsed)
-  const stale = k.staleSince !== null
+  const staleL1 = l1.filter((c) => c.entry && k.dbVersion !== null && c.entry.version !== null && c.entry.version < k.dbVersion)
+  const stale = k.staleSince !== null || staleL1.length > 0
   const name = nameOf(k.value)
   return (
     <tr
@@ -74,13 +98,26 @@ function KeyRow({ k, at, elapsed }: { k: InspectedKey; at: number; elapsed: numb
           </span>
         ) : (
           <span className="block truncate font-mono text-zinc-500" title={k.value ?? k.type}>
-            {k.value !== null ? JSON.stringify(k.value) : `(${k.type})`}
+            {k.value !== null ? JSON.stringify(k.value) : k.type === 'none' ? '—' : `(${k.type})`}
           </span>
         )}
       </td>
+      {l1.map(({ id, entry }) => (
+        <td key={id} className="px-3 py-1.5 font-mono" data-l1={id}>
+          {entry ? (
+            <span className={entry.version !== null && k.dbVersion !== null && entry.version < k.dbVersion ? 'font-semibold text-rose-700 dark:text-rose-300' : ''}>
+              v{entry.version ?? '?'} <span className="text-zinc-500">{(Math.max(0, entry.ttlMs - elapsed) / 1000).toFixed(0)}s</span>
+            </span>
+          ) : (
+            <span className="text-zinc-400">—</span>
+          )}
+        </td>
+      ))}
       <td className="px-3 py-1.5 font-mono">{k.dbVersion !== null ? `v${k.dbVersion}` : '—'}</td>
       <td className="px-3 py-1.5">
-        {left === null ? (
+        {k.type === 'none' ? (
+          <span className="text-zinc-400">—</span>
+        ) : left === null ? (
           <span className="font-medium text-amber-700 dark:text-amber-400">no TTL</span>
         ) : (
           <span className="font-mono tabular-nums">{(left / 1000).toFixed(1)} s</span>
@@ -89,9 +126,15 @@ function KeyRow({ k, at, elapsed }: { k: InspectedKey; at: number; elapsed: numb
       <td className="px-3 py-1.5">
         {stale ? (
           <span className="font-semibold text-rose-700 dark:text-rose-300">
-            stale for <span className="font-mono tabular-nums">{formatMs(Math.max(0, at + elapsed - k.staleSince!))}</span>
+            {k.staleSince !== null ? (
+              <>
+                stale for <span className="font-mono tabular-nums">{formatMs(Math.max(0, at + elapsed - k.staleSince))}</span>
+              </>
+            ) : (
+              `stale in ${staleL1.map((c) => c.id).join(', ')}`
+            )}
           </span>
-        ) : k.dbVersion !== null && k.version !== null ? (
+        ) : k.dbVersion !== null && (k.version !== null || l1.some((c) => c.entry)) ? (
           <span className="text-emerald-700 dark:text-emerald-400">fresh</span>
         ) : (
           <span className="text-zinc-500">not a row</span>

@@ -42,5 +42,12 @@ export const KIND_STYLE: Partial<Record<Kind, string>> = {
   probe: 'bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200',
   gauge: 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
   lease: 'bg-fuchsia-100 text-fuchsia-900 dark:bg-fuchsia-950 dark:text-fuchsia-200',
+  'l1-hit': 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
+  'l1-miss': 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
+  'l1-set': 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
+  'l1-drop': 'bg-orange-100 text-orange-900 dark:bg-orange-950 dark:text-orange-200',
+  publish: 'bg-yellow-100 text-yellow-900 dark:bg-yellow-950 dark:text-yellow-200',
+  deliver: 'bg-yellow-50 text-yellow-900 dark:bg-yellow-950/60 dark:text-yellow-100',
+  ack: 'bg-lime-100 text-lime-900 dark:bg-lime-950 dark:text-lime-200',
   refused: 'bg-emerald-100 text-emerald-900 ring-1 ring-emerald-400 dark:bg-emerald-950 dark:text-emerald-200',
 }

@@ -12,7 +12,41 @@ const ROW = 28
 const OVERSCAN = 12
 /** Below this width the lanes collapse into one column with a lane tag on each row. */
 const COMPACT_BELOW = 640
-const BASE_LANES: Lane[] = ['client', 'app', 'cache', 'db']
+
+/**
+ * A timeline column: a lane, or one app server (or actor) of the app lane when events name their node, so
+ * a lab with several app servers shows one column per server.
+ */
+interface Column {
+  id: string
+  lane: Lane
+  label: string
+}
+
+function columnOf(e: LabEvent): string {
+  return e.lane === 'app' && e.node ? `app:${e.node}` : e.lane
+}
+
+/** The columns the events need: client, the app (or each app server), cache, database, and the bus if used. */
+export function columnsFor(events: readonly LabEvent[]): Column[] {
+  const nodes = new Set<string>()
+  let plainApp = false
+  let bus = false
+  for (const e of events) {
+    if (e.lane === 'app') {
+      if (e.node) nodes.add(e.node)
+      else plainApp = true
+    } else if (e.lane === 'bus') bus = true
+  }
+  const app: Column[] = [...nodes]
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((node) => ({ id: `app:${node}`, lane: 'app', label: node }))
+  if (plainApp || app.length === 0) app.unshift({ id: 'app', lane: 'app', label: LANE_LABEL.app })
+  const cols: Column[] = [{ id: 'client', lane: 'client', label: LANE_LABEL.client }, ...app]
+  cols.push({ id: 'cache', lane: 'cache', label: LANE_LABEL.cache }, { id: 'db', lane: 'db', label: LANE_LABEL.db })
+  if (bus) cols.push({ id: 'bus', lane: 'bus', label: LANE_LABEL.bus })
+  return cols
+}
 
 /**
  * The live timeline: one row per event, oldest at the top, in swimlanes (client, app, cache, database).
@@ -40,10 +74,10 @@ export function Timeline() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [all, filter, eventsVersion])
 
-  const lanes = useMemo<Lane[]>(
-    () => (events.some((e) => e.lane === 'bus') ? [...BASE_LANES, 'bus'] : BASE_LANES),
+  const lanes = useMemo(
+    () => columnsFor(events),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [eventsVersion],
+    [events, eventsVersion],
   )
 
   useLayoutEffect(() => {
@@ -117,10 +151,10 @@ export function Timeline() {
           aria-hidden="true"
         >
           <div className="px-2 py-1">Time</div>
-          {lanes.map((lane) => (
-            <div key={lane} className="flex items-center gap-1.5 px-2 py-1">
-              <span className="h-2 w-2 rounded-full" style={{ background: LANE_COLOR[lane] }} />
-              {LANE_LABEL[lane]}
+          {lanes.map((col) => (
+            <div key={col.id} className="flex items-center gap-1.5 truncate px-2 py-1">
+              <span className="h-2 w-2 shrink-0 rounded-full" style={{ background: LANE_COLOR[col.lane] }} />
+              {col.label}
             </div>
           ))}
         </div>
@@ -174,7 +208,7 @@ const Row = memo(function Row({
 }: {
   event: LabEvent
   top: number
-  lanes: Lane[]
+  lanes: Column[]
   compact: boolean
   lit: boolean
   onHover(req: string | undefined): void
@@ -224,13 +258,13 @@ const Row = memo(function Row({
       </div>
       {compact ? (
         <div className="flex min-w-0 items-center gap-1.5 px-1">
-          <span className="h-2 w-2 shrink-0 rounded-full" style={{ background: LANE_COLOR[e.lane] }} title={LANE_LABEL[e.lane]} />
+          <span className="h-2 w-2 shrink-0 rounded-full" style={{ background: LANE_COLOR[e.lane] }} title={e.node ? `${LANE_LABEL[e.lane]} ${e.node}` : LANE_LABEL[e.lane]} />
           {chip}
         </div>
       ) : (
-        lanes.map((lane) => (
-          <div key={lane} className="min-w-0 px-1">
-            {lane === e.lane ? chip : null}
+        lanes.map((col) => (
+          <div key={col.id} className="min-w-0 px-1">
+            {col.id === columnOf(e) ? chip : null}
           </div>
         ))
       )}

@@ -32,6 +32,14 @@ export function label(e: LabEvent): string {
       return 'SCAN'
     case 'lease':
       return `lease ${e.data.op}`
+    case 'l1-hit':
+      return 'L1 hit'
+    case 'l1-miss':
+      return 'L1 miss'
+    case 'l1-set':
+      return 'L1 set'
+    case 'l1-drop':
+      return 'L1 drop'
     default:
       return e.kind
   }
@@ -90,6 +98,20 @@ export function detail(e: LabEvent): string {
       return `${e.data.name} ${e.data.value.toLocaleString()} ${e.data.unit}`
     case 'lease':
       return e.data.token ? `token ${e.data.token}` : ''
+    case 'l1-hit':
+      return e.data.version !== undefined ? `v${e.data.version}` : ''
+    case 'l1-set':
+      return `${e.data.version !== undefined ? `v${e.data.version} ` : ''}${formatTtl(e.data.ttlMs)}`
+    case 'l1-drop':
+      return `${e.data.reason}${e.data.via ? ` via ${e.data.via}` : ''}${e.data.latencyMs !== undefined ? ` · ${formatMs(e.data.latencyMs)} after the write` : ''}`
+    case 'publish': {
+      const who = e.data.receivers !== undefined ? ` → ${e.data.receivers}${e.data.expected !== undefined ? `/${e.data.expected}` : ''} subscribers` : ''
+      return `${e.data.via} ${e.data.channel}${e.data.id ? ` #${e.data.id}` : ''}${who}`
+    }
+    case 'deliver':
+      return `${e.data.via}${e.data.id ? ` #${e.data.id}` : ''}${e.data.redelivered ? ' (redelivered)' : ''}${e.data.duplicate ? ' (duplicate)' : ''}${e.data.latencyMs !== undefined ? ` · ${formatMs(e.data.latencyMs)}` : ''}`
+    case 'ack':
+      return `#${e.data.id} group ${e.data.group}`
     case 'refused':
       return `${e.data.version !== undefined ? `v${e.data.version} ` : ''}${e.data.reason}`
     default:

@@ -46,7 +46,7 @@ const kinds = {
   response: z.object({
     ms,
     ok: z.boolean(),
-    from: z.enum(['cache', 'db', 'none']).optional(),
+    from: z.enum(['l1', 'cache', 'db', 'none']).optional(),
     version: version.optional(),
     error: z.string().optional(),
   }),
@@ -85,6 +85,36 @@ const kinds = {
   lease: z.object({ op: z.enum(['grant', 'deny', 'invalidate', 'fill', 'reject']), token: z.string().optional() }),
   /** A cache write the strategy refused because it would have stored an older value. */
   refused: z.object({ reason: z.string(), version: version.optional() }),
+  /** An app server's in-process (L1) cache answered a read. */
+  'l1-hit': z.object({ version: version.optional() }),
+  'l1-miss': z.object({}),
+  'l1-set': z.object({ version: version.optional(), ttlMs: z.number().int().nonnegative() }),
+  /** An app server dropped an L1 entry: told to (an invalidation), or it expired or was evicted. latencyMs:
+   * from the write that caused the invalidation to this drop. */
+  'l1-drop': z.object({
+    reason: z.enum(['invalidated', 'expired', 'evicted', 'cleared']),
+    via: z.string().optional(),
+    latencyMs: z.number().optional(),
+  }),
+  /** A message put on the bus: a Pub/Sub PUBLISH (receivers: subscribers Redis delivered it to) or a stream
+   * append (id: the entry id, the offset). */
+  publish: z.object({
+    via: z.enum(['pubsub', 'stream', 'outbox', 'tracking']),
+    channel: z.string(),
+    id: z.string().optional(),
+    receivers: z.number().int().optional(),
+    expected: z.number().int().optional(),
+  }),
+  /** A bus message reached an app server. */
+  deliver: z.object({
+    via: z.enum(['pubsub', 'stream', 'outbox', 'tracking']),
+    id: z.string().optional(),
+    latencyMs: z.number().optional(),
+    redelivered: z.boolean().optional(),
+    duplicate: z.boolean().optional(),
+  }),
+  /** An app server acknowledged a stream entry (the Kafka commit). */
+  ack: z.object({ id: z.string(), group: z.string() }),
   query: z.object({ sql: z.string(), ms, rows: z.number().int(), version: version.optional() }),
   update: z.object({ sql: z.string(), ms, version: version.optional() }),
   'db-error': z.object({ sql: z.string(), ms, message: z.string() }),

@@ -8,8 +8,8 @@ export function roomPrefix(room: string): string {
   return `${KEY_ROOT}:${room}:`
 }
 
-/** Internal keys of a room: its event stream and its metadata. Never data, never shown as cache events. */
-export const INTERNAL_KEYS = ['events', 'meta'] as const
+/** Internal keys of a room: its event stream, its metadata, its invalidation bus. Never data, never shown as cache events. */
+export const INTERNAL_KEYS = ['events', 'meta', 'bus'] as const
 
 export function roomKeys(room: string) {
   const prefix = roomPrefix(room)
@@ -19,6 +19,10 @@ export function roomKeys(room: string) {
     full: (key: string) => prefix + key,
     events: `${prefix}events`,
     meta: `${prefix}meta`,
+    /** The event-driven lab's invalidation stream (its Kafka topic). */
+    bus: `${prefix}bus`,
+    /** The event-driven lab's Pub/Sub channel (a channel, not a key). */
+    channel: `${prefix}invalidate`,
     /** MATCH pattern for SCAN over everything the room owns. */
     pattern: `${prefix}*`,
   }

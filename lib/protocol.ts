@@ -62,11 +62,19 @@ export interface InspectedKey {
   /** Since when the cached version has been older than the database's (ms since the epoch), if it is. */
   staleSince: number | null
 }
+/** What one app server's in-process (L1) cache holds, for labs that run several app servers. */
+export interface ServerL1 {
+  id: string
+  entries: { key: string; version: number | null; ttlMs: number }[]
+}
+
 export interface InspectResult {
   at: number
   keys: InspectedKey[]
   /** More keys exist than the inspector lists. */
   truncated: boolean
+  /** Each app server's L1 cache, when the room's lab runs app servers. */
+  servers?: ServerL1[]
 }
 
 /** A room's metrics (GET /api/rooms/:id/metrics). */

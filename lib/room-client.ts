@@ -218,7 +218,7 @@ export class RoomClient {
     this.inspecting = true
     try {
       const res = await request('inspect', { room })
-      this.set({ inspect: { at: res.at, keys: res.keys, truncated: res.truncated }, inspectReceivedAt: Date.now() })
+      this.set({ inspect: { at: res.at, keys: res.keys, truncated: res.truncated, servers: res.servers }, inspectReceivedAt: Date.now() })
     } catch {
       // Redis or the database is down: the status banner says so; keep the last snapshot.
     } finally {

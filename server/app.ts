@@ -75,6 +75,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     const sockets: { io?: LabServer } = {}
     const engine = new Engine({
       redis: redis.command,
+      redisUrl: resolved.url,
       sub: redis.sub,
       db,
       roomIdleMs: config.roomIdleMs,

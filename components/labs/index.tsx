@@ -6,6 +6,8 @@ import { writeThroughPanels } from './write-through-panels'
 import { patternPanels } from './pattern-invalidation-panels'
 import { versioningPanels } from './key-versioning-panels'
 import { racesPanels } from './races-panels'
+import { EventDrivenControls } from './event-driven-controls'
+import { eventDrivenPanels } from './event-driven-panels'
 import { TtlControls } from './ttl-controls'
 
 /**
@@ -14,6 +16,7 @@ import { TtlControls } from './ttl-controls'
  */
 export const LAB_CONTROLS: Record<string, ComponentType> = {
   ttl: TtlControls,
+  'event-driven': EventDrivenControls,
 }
 
 /** Extra panels a lab shows above its timeline (a SCAN stepper, a race stepper, a memory chart …). */
@@ -23,4 +26,5 @@ export const LAB_PANELS: Record<string, ComponentType<{ lab: string }>[]> = {
   'pattern-invalidation': patternPanels,
   'key-versioning': versioningPanels,
   'races': racesPanels,
+  'event-driven': eventDrivenPanels,
 }

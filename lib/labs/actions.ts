@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod'
 import { deleteVsUpdateActions } from './delete-vs-update-actions'
+import { eventDrivenActions } from './event-driven-actions'
 import { versioningActions } from './key-versioning-actions'
 import { patternActions } from './pattern-invalidation-actions'
 import { racesActions } from './races-actions'
@@ -25,4 +26,5 @@ export const LAB_ACTIONS: Record<string, Record<string, ActionSpec>> = {
   'pattern-invalidation': patternActions,
   'key-versioning': versioningActions,
   races: racesActions,
+  'event-driven': eventDrivenActions,
 }

@@ -36,14 +36,19 @@ export async function runDemo(room: Room, recorder: Recorder, demo: Demo, run: R
   room.record(make('marker', 'app', { text: `Demo: ${demo.title}`, demo: demo.id, step: 0 }))
   try {
     let n = 0
+    // Where the last action began: an event it caused may already be here when the next step waits for it.
+    let actionStart = 0
     for (const step of demo.steps) {
       n += 1
       if ('say' in step) room.record(make('marker', 'app', { text: step.say, demo: demo.id, step: n }))
       else if ('phase' in step) phase = step.phase
       else if ('sleepMs' in step) await sleep(step.sleepMs)
-      else if ('do' in step) await run(step.do.action, step.do.params ?? {})
-      else if ('waitFor' in step) {
-        const arrived = await new Promise<boolean>((resolve) => {
+      else if ('do' in step) {
+        actionStart = seen.length
+        await run(step.do.action, step.do.params ?? {})
+      } else if ('waitFor' in step) {
+        const already = seen.slice(actionStart).some(({ event }) => matches(event, step.waitFor))
+        const arrived = already || await new Promise<boolean>((resolve) => {
           const w = { m: step.waitFor, resolve: () => resolve(true) }
           waiters.add(w)
           setTimeout(() => {

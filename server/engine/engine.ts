@@ -27,6 +27,8 @@ const log = logger('engine')
 
 export interface EngineOptions {
   redis: Redis
+  /** The Redis URL, for connections rooms open of their own (app servers, subscribers). */
+  redisUrl: string
   sub: Redis
   db: Database
   roomIdleMs: number
@@ -58,7 +60,14 @@ export class Engine {
       db: opts.redis.options.db ?? 0,
     })
     this.rooms = new Rooms(
-      { redis: opts.redis, db: opts.db, recorder: this.recorder, observer: this.observer, watch: this.watch },
+      {
+        redis: opts.redis,
+        redisUrl: opts.redisUrl,
+        db: opts.db,
+        recorder: this.recorder,
+        observer: this.observer,
+        watch: this.watch,
+      },
       { idleMs: opts.roomIdleMs, publishState: opts.emitState },
     )
   }
@@ -167,7 +176,10 @@ export class Engine {
 
   async inspect(roomId: string): Promise<InspectResult> {
     const live = await this.room(roomId)
-    return inspectRoom(live.room, this.opts.redis, this.opts.db)
+    const servers = [...live.labs.values()].flatMap((lab) => lab.inspect?.() ?? [])
+    const l1Keys = servers.flatMap((s) => s.entries.map((e) => e.key))
+    const result = await inspectRoom(live.room, this.opts.redis, this.opts.db, l1Keys)
+    return servers.length > 0 ? { ...result, servers } : result
   }
 
   async metrics(roomId: string): Promise<MetricsSnapshot> {

@@ -11,8 +11,13 @@ import type { Database } from '../db/database'
 import { versionOf } from './cache-observer'
 import type { Room } from './room'
 
-export async function inspectRoom(room: Room, redis: Redis, db: Database): Promise<InspectResult> {
-  const known = [...room.knownKeys].sort(byNaturalOrder)
+/**
+ * `alsoKeys`: keys to list even when Redis has no value for them (held only in app servers' L1 caches), so
+ * the inspector can show their database truth beside those copies.
+ */
+export async function inspectRoom(room: Room, redis: Redis, db: Database, alsoKeys: readonly string[] = []): Promise<InspectResult> {
+  const known = [...new Set([...room.knownKeys, ...alsoKeys])].sort(byNaturalOrder)
+  const also = new Set(alsoKeys)
   const listed = known.slice(0, LIMITS.inspectorKeys)
   const pipeline = redis.pipeline()
   for (const key of listed) {
@@ -27,6 +32,7 @@ export async function inspectRoom(room: Room, redis: Redis, db: Database): Promi
     const type = replies[i * 3]?.[1] as string | undefined
     if (!type || type === 'none') {
       room.knownKeys.delete(key)
+      if (also.has(key)) keys.push({ key, type: 'none', value: null, version: null, ttlMs: null, dbVersion: null, staleSince: null })
       return
     }
     // GET on a non-string key is a WRONGTYPE error: the value stays null.

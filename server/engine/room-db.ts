@@ -5,7 +5,7 @@
  */
 import { make, roundMs, type EventContext, type EventInput } from '../../lib/events'
 import { dataKey } from '../../lib/keys'
-import type { Database } from '../db/database'
+import type { Database, Queryable, QueryResult } from '../db/database'
 import { errors } from './errors'
 import type { RoomMetrics } from './metrics'
 import type { Oracle } from './oracle'
@@ -36,10 +36,27 @@ export interface UserRow {
 const USER_COLUMNS = 'id, name, email, popular, version, updated_at'
 
 export class RoomDb {
+  /** Inside a transaction: the oracle hears of committed versions only once the transaction commits. */
+  private readonly afterCommit: (() => void)[] | undefined
+
   constructor(
     private readonly deps: DbDeps,
     private readonly ctx: EventContext,
-  ) {}
+    private readonly tx?: Queryable,
+  ) {
+    if (tx) this.afterCommit = []
+  }
+
+  /**
+   * Runs `fn` in one database transaction, its statements recorded like any others. Committed when `fn`
+   * resolves, rolled back when it throws (an armed db-write fault inside makes the database abort it).
+   */
+  async transaction<T>(fn: (tx: RoomDb) => Promise<T>): Promise<T> {
+    let inner: RoomDb | undefined
+    const result = await this.deps.db.transaction((q) => fn((inner = new RoomDb(this.deps, this.ctx, q))))
+    for (const notify of inner?.afterCommit ?? []) notify()
+    return result
+  }
 
   async getUser(id: number): Promise<UserRow | undefined> {
     const sql = `SELECT ${USER_COLUMNS} FROM users WHERE room = $1 AND id = $2`
@@ -54,8 +71,15 @@ export class RoomDb {
     const sql = `UPDATE users SET name = $3, version = version + 1, updated_at = now() WHERE room = $1 AND id = $2 RETURNING ${USER_COLUMNS}`
     const rows = await this.run<UserRow>('update', sql, [id, name], dataKey.user(id))
     const user = rows[0]
-    if (user) this.deps.oracle.committed(dataKey.user(id), user.version, Date.now())
+    if (user) this.committed(dataKey.user(id), user.version)
     return user
+  }
+
+  /** Tells the oracle a version is committed: now, or when the enclosing transaction commits. */
+  private committed(entity: string, version: number): void {
+    const notify = () => this.deps.oracle.committed(entity, version, Date.now())
+    if (this.afterCommit) this.afterCommit.push(notify)
+    else notify()
   }
 
   /**
@@ -85,14 +109,21 @@ export class RoomDb {
       const delay = latency + Math.random() * jitterMs
       if (delay > 0) await new Promise((r) => setTimeout(r, delay))
       const inject = kind === 'update' && this.deps.faults.take('db-write')
-      const result = inject
-        ? // The write really runs, then the transaction is aborted: nothing is committed.
-          await db.transaction(async (tx) => {
-            const r = await tx.query<T>(sql, [room, ...params])
-            await tx.query(INJECTED_FAILURE)
-            return r
-          })
-        : await db.query<T>(sql, [room, ...params])
+      const q: Queryable = this.tx ?? db
+      let result: QueryResult<T>
+      if (!inject) result = await q.query<T>(sql, [room, ...params])
+      else if (this.tx) {
+        // Inside a transaction: the write runs, then the database aborts the whole transaction.
+        await this.tx.query<T>(sql, [room, ...params])
+        result = await this.tx.query<T>(INJECTED_FAILURE)
+      } else {
+        // The write really runs, then its transaction is aborted: nothing is committed.
+        result = await db.transaction(async (tx) => {
+          const r = await tx.query<T>(sql, [room, ...params])
+          await tx.query(INJECTED_FAILURE)
+          return r
+        })
+      }
       const ms = roundMs(performance.now() - started)
       const version = result.rows[0]?.version
       if (kind === 'query') record(make('query', 'db', { sql, ms, rows: result.rowCount, version }, key, this.ctx))

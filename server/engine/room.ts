@@ -4,11 +4,12 @@
  * consistency oracle) and opens request scopes through which strategies reach the cache and the database.
  */
 import type { Redis } from 'ioredis'
-import { make, roundMs, type Actor, type EventInput } from '../../lib/events'
+import { make, roundMs, type Actor, type EventInput, type LabEvent } from '../../lib/events'
 import { entityKey, roomKeys } from '../../lib/keys'
 import type { Database } from '../db/database'
 import type { CacheObserver } from './cache-observer'
 import type { ExpiryWatch } from './expiry-watch'
+import { createClient } from '../redis/connections'
 import { RoomFaults } from './faults'
 import { RoomMetrics } from './metrics'
 import { Oracle } from './oracle'
@@ -18,6 +19,8 @@ import { RoomDb, type DbDeps } from './room-db'
 
 export interface RoomDeps {
   redis: Redis
+  /** Where the room's own connections (app servers, subscribers, stream readers) connect. */
+  redisUrl: string
   db: Database
   recorder: Recorder
   observer: CacheObserver
@@ -59,7 +62,7 @@ export class Scope {
 
 export interface Outcome {
   ok: boolean
-  from?: 'cache' | 'db' | 'none'
+  from?: 'l1' | 'cache' | 'db' | 'none'
   version?: number
   error?: string
 }
@@ -79,6 +82,7 @@ export class Room {
   /** Artificial database latency for every query in the room. */
   dbLatency = { ms: 0, jitterMs: 0 }
   private unlisten: () => void
+  private connections = new Set<Redis>()
   /** What every request scope shares, built once per room rather than once per request. */
   private readonly cacheDeps: CacheDeps
   private readonly dbDeps: DbDeps
@@ -117,6 +121,11 @@ export class Room {
     this.deps.recorder.record(this.id, event)
   }
 
+  /** Hears every event the room records, as it is recorded; returns the unsubscribe. */
+  listen(listener: (event: LabEvent) => void): () => void {
+    return this.deps.recorder.listen(this.id, listener)
+  }
+
   touch(): void {
     this.lastActive = Date.now()
   }
@@ -129,14 +138,14 @@ export class Room {
     action: string,
     by: Actor,
     fn: (scope: Scope) => Promise<T>,
-    opts: { key?: string; label?: string; node?: string } = {},
+    opts: { key?: string; label?: string; node?: string; redis?: Redis } = {},
   ): Promise<T> {
     const req = `r${(++requestCounter).toString(36)}`
     const ctx = { req, node: opts.node }
     const started = performance.now()
     this.touch()
     this.record(make('request', 'client', { action, by, label: opts.label }, opts.key, ctx))
-    const scope = this.scope(ctx)
+    const scope = this.scope(ctx, opts.redis)
     try {
       const outcome = await fn(scope)
       const ms = roundMs(performance.now() - started)
@@ -150,11 +159,31 @@ export class Room {
     }
   }
 
-  scope(ctx: { req: string; node?: string }): Scope {
-    return new Scope(this, ctx, this.cacheDeps, this.dbDeps)
+  /** A request scope; `redis` replaces the room's shared connection (an app server's own, say). */
+  scope(ctx: { req: string; node?: string }, redis?: Redis): Scope {
+    return new Scope(this, ctx, redis ? { ...this.cacheDeps, redis } : this.cacheDeps, this.dbDeps)
   }
 
-  dispose(): void {
+  /**
+   * A new Redis connection owned by this room (closed when the room goes): for app servers, their
+   * subscribers and blocking stream readers.
+   */
+  connect(name: string, kind: 'command' | 'subscriber' | 'blocking'): Redis {
+    const client = createClient(this.deps.redisUrl, `cachelab:${this.id}:${name}`, kind)
+    this.connections.add(client)
+    client.once('end', () => this.connections.delete(client))
+    return client
+  }
+
+  /** Closes a connection made with connect(). */
+  async disconnect(client: Redis): Promise<void> {
+    this.connections.delete(client)
+    await client.quit().catch(() => {})
+    client.disconnect()
+  }
+
+  async dispose(): Promise<void> {
     this.unlisten()
+    await Promise.all([...this.connections].map((c) => this.disconnect(c)))
   }
 }

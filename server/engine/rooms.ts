@@ -118,7 +118,7 @@ export class Rooms {
       await this.deps.redis.unlink(roomKeys(id).meta)
       if (live) {
         for (const lab of live.labs.values()) lab.stop()
-        live.room.dispose()
+        await live.room.dispose()
         await this.deps.recorder.close(id)
       }
       this.metaTouched.delete(id)
@@ -189,7 +189,7 @@ export class Rooms {
     clearInterval(this.janitor)
     for (const live of this.live.values()) {
       for (const lab of live.labs.values()) lab.stop()
-      live.room.dispose()
+      await live.room.dispose()
     }
   }
 

@@ -26,6 +26,28 @@ export const FAIL_FAST: RedisOptions = {
   retryStrategy,
 }
 
+/**
+ * One more connection to the app's Redis, for a room's own use (an app server's commands, its subscriber,
+ * its blocking stream reads). Command clients are fail-fast and auto-pipelined; a subscriber or a blocking
+ * reader keeps ioredis's queue (its commands wait for the connection) and has no socket timeout (a blocking
+ * read is silent on purpose). Subscribers speak RESP2: client-side caching's invalidations redirected to a
+ * RESP3 connection arrive as pushes ioredis 6 does not surface, while on RESP2 they are ordinary messages
+ * on `__redis__:invalidate` (checked against Redis 7.0 here).
+ */
+export function createClient(url: string, name: string, kind: 'command' | 'subscriber' | 'blocking'): Redis {
+  const client =
+    kind === 'command'
+      ? new Redis(url, { ...FAIL_FAST, enableAutoPipelining: true, connectionName: name })
+      : new Redis(url, {
+          retryStrategy,
+          connectionName: name,
+          maxRetriesPerRequest: null,
+          ...(kind === 'subscriber' ? { protocol: 2 } : {}),
+        })
+  client.on('error', (err: Error) => log.debug(`${name}: ${err.message}`))
+  return client
+}
+
 export interface RedisConnections {
   command: Redis
   sub: Redis

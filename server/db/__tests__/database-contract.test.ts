@@ -37,6 +37,7 @@ const SEEDED = {
   users: LIMITS.usersPerRoom,
   posts: LIMITS.usersPerRoom * LIMITS.postsPerUser,
   app_config: Object.keys(CONFIG_ROWS).length,
+  outbox: 0,
 }
 
 describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) => {
@@ -88,7 +89,7 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
     expect(db.kind).toBe(kind)
   })
 
-  it('migrates idempotently to the three tables with their columns', async () => {
+  it('migrates idempotently to the four tables with their columns', async () => {
     await migrate(db)
     await migrate(db)
     const { rows } = await db.query<{ table_name: string; column_name: string }>(
@@ -100,6 +101,7 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
     for (const r of rows) (columns[r.table_name] ??= []).push(r.column_name)
     expect(columns).toEqual({
       app_config: ['room', 'key', 'value', 'version', 'updated_at'],
+      outbox: ['room', 'id', 'key', 'version', 'written_at', 'relayed_at'],
       posts: ['room', 'id', 'user_id', 'title', 'body', 'trending', 'likes', 'version', 'updated_at'],
       users: ['room', 'id', 'name', 'email', 'popular', 'version', 'updated_at'],
     })
@@ -107,8 +109,8 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
 
   it('seeds a room with 100 users, 500 posts and 5 config rows, all at version 1', async () => {
     const room = await seededRoom()
-    expect(await counts(db, room)).toEqual({ users: 100, posts: 500, app_config: 5 })
-    expect(SEEDED).toEqual({ users: 100, posts: 500, app_config: 5 })
+    expect(await counts(db, room)).toEqual({ users: 100, posts: 500, app_config: 5, outbox: 0 })
+    expect(SEEDED).toEqual({ users: 100, posts: 500, app_config: 5, outbox: 0 })
     const { rows: users } = await db.query<{ min: number; max: number; versions: number; popular: number }>(
       `SELECT min(id)::int AS min, max(id)::int AS max, count(DISTINCT version)::int AS versions,
               count(*) FILTER (WHERE popular)::int AS popular FROM users WHERE room = $1`,
@@ -146,7 +148,7 @@ describe.each(['pglite', 'postgres'] as const)('Database contract: %s', (kind) =
     ])
     expect(await roomsWithRows(db)).toEqual(expect.arrayContaining([a, b]))
     await deleteRoomRows(db, a)
-    expect(await counts(db, a)).toEqual({ users: 0, posts: 0, app_config: 0 })
+    expect(await counts(db, a)).toEqual({ users: 0, posts: 0, app_config: 0, outbox: 0 })
     expect(await counts(db, b)).toEqual(SEEDED)
     expect(await roomsWithRows(db)).not.toContain(a)
   })

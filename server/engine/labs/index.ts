@@ -1,6 +1,7 @@
 /** The labs the engine can run, by id. */
 import type { LabDefinition } from './lab'
 import { deleteVsUpdateLabDefinition } from './delete-vs-update'
+import { eventDrivenLabDefinition } from './event-driven'
 import { versioningLabDefinition } from './key-versioning'
 import { patternLabDefinition } from './pattern-invalidation'
 import { racesLabDefinition } from './races'
@@ -14,4 +15,5 @@ export const LAB_DEFINITIONS: Record<string, LabDefinition> = {
   [patternLabDefinition.spec.id]: patternLabDefinition,
   [versioningLabDefinition.spec.id]: versioningLabDefinition,
   [racesLabDefinition.spec.id]: racesLabDefinition,
+  [eventDrivenLabDefinition.spec.id]: eventDrivenLabDefinition,
 }

@@ -1,6 +1,7 @@
 /** What the engine needs from a running lab: its settings for the UI, its actions, reset and stop. */
 import type { Actor } from '../../../lib/events'
 import type { LabSpec } from '../../../lib/labs/types'
+import type { ServerL1 } from '../../../lib/protocol'
 import type { Database } from '../../db/database'
 import type { Room } from '../room'
 
@@ -19,6 +20,8 @@ export interface LabInstance {
   /** Runs an action whose params were already validated against the lab spec's schema. */
   act(action: string, params: Record<string, unknown>, by: Actor): Promise<unknown>
   stop(): void
+  /** Each app server's L1 cache, for the inspector (labs that run app servers). */
+  inspect?(): ServerL1[]
 }
 
 export interface LabDefinition {
