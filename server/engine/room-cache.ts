@@ -236,6 +236,7 @@ export function redisErrorText(err: unknown): string {
   const message = (err as Error)?.message ?? String(err)
   if (/Socket timeout|ETIMEDOUT/i.test(message)) return 'Redis did not answer in time'
   if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET/i.test(message)) return 'Redis unreachable: the connection is down'
+  if (/max retries per request/i.test(message)) return 'Redis unreachable: the connection dropped'
   return message
 }
 
@@ -245,6 +246,9 @@ let dead: Redis | undefined
  * once, exactly as one sent during an outage does. The `cache-write` fault routes one write here.
  */
 function deadRedis(): Redis {
-  dead ??= new Redis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null })
+  if (!dead) {
+    dead = new Redis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null })
+    dead.on('error', () => {}) // it is down on purpose
+  }
   return dead
 }

@@ -10,6 +10,7 @@ import type { Database } from '../db/database'
 import type { CacheObserver } from './cache-observer'
 import type { ExpiryWatch } from './expiry-watch'
 import { createClient } from '../redis/connections'
+import { RedisProxy, targetOf, viaProxy, type ProxyMode } from './redis-proxy'
 import { RoomFaults } from './faults'
 import { RoomMetrics } from './metrics'
 import { Oracle } from './oracle'
@@ -28,6 +29,8 @@ export interface RoomDeps {
 }
 
 let requestCounter = 0
+/** How long a room's command connection waits for a silent Redis before failing its commands. */
+export const ROOM_SOCKET_TIMEOUT_MS = 200
 /** Keys tracked per room for the inspector; a lab with more keys shows the first ones. */
 const MAX_KNOWN_KEYS = 10_000
 
@@ -83,6 +86,8 @@ export class Room {
   dbLatency = { ms: 0, jitterMs: 0 }
   private unlisten: () => void
   private connections = new Set<Redis>()
+  private proxy: RedisProxy | undefined
+  private proxyPort: number | undefined
   /** What every request scope shares, built once per room rather than once per request. */
   private readonly cacheDeps: CacheDeps
   private readonly dbDeps: DbDeps
@@ -169,7 +174,10 @@ export class Room {
    * subscribers and blocking stream readers.
    */
   connect(name: string, kind: 'command' | 'subscriber' | 'blocking'): Redis {
-    const client = createClient(this.deps.redisUrl, `cachelab:${this.id}:${name}`, kind)
+    const url = this.proxyPort ? viaProxy(this.deps.redisUrl, this.proxyPort) : this.deps.redisUrl
+    // A room's request-path clients give up on a silent Redis after 200 ms, so a read can still fall back to
+    // the database well within a quarter of a second.
+    const client = createClient(url, `cachelab:${this.id}:${name}`, kind, kind === 'command' ? { socketTimeout: ROOM_SOCKET_TIMEOUT_MS } : {})
     this.connections.add(client)
     client.once('end', () => this.connections.delete(client))
     return client
@@ -182,8 +190,41 @@ export class Room {
     client.disconnect()
   }
 
+  /**
+   * Starts the room's own path to Redis (a proxy the room's connections go through), so a lab can make
+   * Redis fail for this room alone. Plain-TCP Redis only: with rediss:// the room connects directly.
+   */
+  async start(): Promise<void> {
+    if (this.deps.redisUrl.startsWith('rediss:')) return
+    this.proxy = new RedisProxy(targetOf(this.deps.redisUrl))
+    this.proxyPort = await this.proxy.listen()
+  }
+
+  /** Redis as this room's connections see it: up, refused (down) or frozen. */
+  get redisMode(): ProxyMode {
+    return this.proxy?.mode ?? 'up'
+  }
+
+  setRedisMode(mode: ProxyMode): void {
+    if (!this.proxy || this.proxy.mode === mode) return
+    this.proxy.setMode(mode)
+    this.record(
+      make('fault', 'cache', {
+        name: 'redis',
+        on: mode !== 'up',
+        detail:
+          mode === 'refused'
+            ? "this room's connections to Redis are cut and refused"
+            : mode === 'frozen'
+              ? "this room's connections to Redis get no answers"
+              : "this room's connections to Redis work again",
+      }),
+    )
+  }
+
   async dispose(): Promise<void> {
     this.unlisten()
     await Promise.all([...this.connections].map((c) => this.disconnect(c)))
+    await this.proxy?.close()
   }
 }

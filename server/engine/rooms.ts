@@ -204,6 +204,7 @@ export class Rooms {
   private async open(id: string): Promise<LiveRoom> {
     await this.deps.recorder.open(id)
     const room = new Room(id, this.deps)
+    await room.start()
     const live: LiveRoom = { room, labs: new Map() }
     for (const [labId, def] of Object.entries(LAB_DEFINITIONS)) {
       live.labs.set(labId, def.create(room, this.labEnv(live, labId)))

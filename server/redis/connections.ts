@@ -34,16 +34,23 @@ export const FAIL_FAST: RedisOptions = {
  * RESP3 connection arrive as pushes ioredis 6 does not surface, while on RESP2 they are ordinary messages
  * on `__redis__:invalidate` (checked against Redis 7.0 here).
  */
-export function createClient(url: string, name: string, kind: 'command' | 'subscriber' | 'blocking'): Redis {
+export function createClient(
+  url: string,
+  name: string,
+  kind: 'command' | 'subscriber' | 'blocking',
+  overrides: RedisOptions = {},
+): Redis {
   const client =
     kind === 'command'
-      ? new Redis(url, { ...FAIL_FAST, enableAutoPipelining: true, connectionName: name })
+      ? // Queue commands until the first connection is ready (a new client is used at once), fail fast after.
+        new Redis(url, { ...FAIL_FAST, enableOfflineQueue: true, enableAutoPipelining: true, connectionName: name, ...overrides })
       : new Redis(url, {
           retryStrategy,
           connectionName: name,
           maxRetriesPerRequest: null,
           ...(kind === 'subscriber' ? { protocol: 2 } : {}),
         })
+  if (kind === 'command') client.once('ready', () => (client.options.enableOfflineQueue = false))
   client.on('error', (err: Error) => log.debug(`${name}: ${err.message}`))
   return client
 }
