@@ -6,9 +6,10 @@
  * the request; the cache step is best effort: a Redis error there is logged and counted, the user's request
  * still succeeds, and the key's TTL is what bounds the damage.
  */
-import type { UserRow } from '../room-db'
-import type { Outcome, Scope } from '../room'
 import { logger } from '../../log'
+import type { Outcome, Scope } from '../room'
+import { redisErrorText } from '../room-cache'
+import type { UserRow } from '../room-db'
 
 const log = logger('write-path')
 
@@ -90,10 +91,9 @@ export class WriteRun {
       return true
     } catch (err) {
       this.cacheFailed = true
-      this.trace.push({ step, ok: false, ms: since(started), detail: (err as Error).message })
-      log.warn(`cache ${step === 'cache-del' ? 'delete' : 'update'} of ${this.key} failed in request ${this.scope.req}; the TTL will clean up`, {
-        error: (err as Error).message,
-      })
+      const detail = redisErrorText((err as Error).cause ?? err)
+      this.trace.push({ step, ok: false, ms: since(started), detail })
+      log.warn(`cache ${step === 'cache-del' ? 'delete' : 'update'} of ${this.key} failed in request ${this.scope.req} (${detail}); the TTL will clean up`)
       return false
     }
   }
