@@ -15,8 +15,11 @@ export const WRITE_STRATEGIES: readonly { id: WriteStrategy; label: string }[] =
   { id: 'update', label: 'Update on write' },
 ]
 
-/** The write-heavy burst: its bounds and the plan the button runs. */
-export const BURST = { maxOps: 200, maxUsers: 20, ops: 50, users: 5, readRatio: 0.1 } as const
+/**
+ * The write-heavy burst: its bounds, the plan the button runs, and the longest it may take (it answers
+ * before the browser gives up waiting, at 10 s).
+ */
+export const BURST = { maxOps: 200, maxUsers: 20, ops: 50, users: 5, readRatio: 0.1, maxMs: 8000 } as const
 
 /** Bounds of this lab's TTL (seconds). */
 export const DVU_TTL = { min: 1, max: 600, default: 20 } as const

@@ -18,13 +18,16 @@ export interface StrategyFigures {
   /** Writes attempted, and how many of them the database rejected. */
   writes: number
   failedWrites: number
-  /** Mean end-to-end latency of the writes, ms (null before the first). */
+  /** Mean end-to-end latency of the writes made one at a time (not a burst's), ms; null before the first. */
   avgWriteMs: number | null
   /** Per write, on average: Redis commands, bytes of value written to Redis, SQL statements. */
   cacheCommandsPerWrite: number | null
   bytesPerWrite: number | null
   dbStatementsPerWrite: number | null
-  /** The first read of a key after a write with this strategy: how many, served from the cache, mean and last latency. */
+  /**
+   * The first read of a key after a write with this strategy: how many, how many served from the cache, and
+   * the mean and last latency of those made one at a time.
+   */
   nextReads: number
   nextReadHits: number
   avgNextReadMs: number | null

@@ -33,7 +33,7 @@ export const writeThroughLab: LabSpec = {
   title: 'Write-through',
   tagline: 'Every write updates the database and then the cache, so reads after a write hit. See what it costs each write, and what one failed cache write leaves behind.',
   intro:
-    "With write-through the cache is part of the write path: the request that changes a user commits the row, rebuilds the cached value and stores it before it answers. Reads right after a write hit and are fresh. Here the cached value is a profile, the user's row plus their posts, under `user:<id>:profile`, so you can measure what keeping it fresh costs each write next to a delete-on-write write, and what happens when the cache write fails after the commit.",
+    "With write-through the cache is part of the write path: the request that changes a user commits the row, rebuilds the cached value and stores it before it answers. Reads right after a write hit and are fresh. Here the cached value is a profile, the user's row plus their posts, under user:<id>:profile, so you can measure what keeping it fresh costs each write next to a delete-on-write write, and what happens when the cache write fails after the commit.",
   sources: [
     'server/engine/strategies/write-through.ts',
     'server/engine/strategies/write-path.ts',

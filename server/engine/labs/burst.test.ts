@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { burstPlan, runBurst } from './burst'
+import { burstPlan, burstWorstMs, runBurst } from './burst'
 
 describe('burstPlan', () => {
   it('sends request i to user 1 + i mod users and makes every round(1 / readRatio)-th a read', () => {
@@ -65,5 +65,16 @@ describe('runBurst', () => {
       () => cancel,
     )
     expect([started, done]).toEqual([3, 3])
+  })
+})
+
+describe('burstWorstMs', () => {
+  it("is the longest user's requests times the statements each may run times the latency of one", () => {
+    // 50 requests over 5 users: 10 each.
+    expect(burstWorstMs(burstPlan(50, 5, 0.1), 200, 1)).toBe(2000)
+    expect(burstWorstMs(burstPlan(50, 5, 0.1), 200, 2)).toBe(4000)
+    // 7 over 3 users: user 1 has 3.
+    expect(burstWorstMs(burstPlan(7, 3, 0), 100, 1)).toBe(300)
+    expect(burstWorstMs([], 100, 1)).toBe(0)
   })
 })

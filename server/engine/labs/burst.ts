@@ -18,6 +18,16 @@ export function burstPlan(ops: number, users: number, readRatio: number): BurstO
 }
 
 /**
+ * The longest a burst can take: its longest run of one user's requests, each running up to
+ * `statementsPerOp` statements that each wait up to `statementMs` (the database latency plus its jitter).
+ */
+export function burstWorstMs(plan: readonly BurstOp[], statementMs: number, statementsPerOp: number): number {
+  const perUser = new Map<number, number>()
+  for (const op of plan) perUser.set(op.userId, (perUser.get(op.userId) ?? 0) + 1)
+  return Math.max(0, ...perUser.values()) * statementsPerOp * statementMs
+}
+
+/**
  * Runs the plan: each user's requests in plan order, one after the other; different users at the same time.
  * Stops starting requests once `cancelled()` says so.
  */

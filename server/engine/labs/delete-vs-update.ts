@@ -7,6 +7,7 @@
 import type { Actor } from '../../../lib/events'
 import { dataKey } from '../../../lib/keys'
 import {
+  BURST,
   deleteVsUpdateLab,
   DVU_TTL,
   WRITE_STRATEGIES,
@@ -20,7 +21,7 @@ import type { Room } from '../room'
 import { readUser, ttlMs } from '../strategies/cache-aside-ttl'
 import { deleteOnWrite } from '../strategies/delete-on-write'
 import { updateOnWrite } from '../strategies/update-on-write'
-import { burstPlan, runBurst } from './burst'
+import { burstPlan, burstWorstMs, runBurst } from './burst'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
 import { WriteLabCore, type WriteCounts } from './write-lab'
@@ -94,6 +95,16 @@ function createDeleteVsUpdateLab(room: Room, env: LabEnv): LabInstance {
       const { ops, users, readRatio } = p as { ops: number; users: number; readRatio: number }
       const { strategy } = settings
       const plan = burstPlan(ops, users, readRatio)
+      // Bounded, so the burst ends before the browser stops waiting for it.
+      const statementMs = room.dbLatency.ms + room.dbLatency.jitterMs
+      const statements = strategy === 'update' && settings.order === 'cache-first' ? 2 : 1
+      const worst = burstWorstMs(plan, statementMs, statements)
+      if (worst > BURST.maxMs) {
+        const chain = worst / (statementMs * statements)
+        throw errors.tooMany(
+          `At ${statementMs} ms per database statement this burst could take ${(worst / 1000).toFixed(1)} s; the limit is ${BURST.maxMs / 1000} s. Lower the database latency to ${Math.floor(BURST.maxMs / (chain * statements))} ms or less, or send fewer requests.`,
+        )
+      }
       const reads = plan.filter((op) => op.kind === 'read').length
       recordSetting(room, 'burst', `${ops} requests to users 1–${users} (${ops - reads} writes, ${reads} reads), ${core.label(strategy)}`)
       bursting = true
@@ -150,7 +161,7 @@ export function stats(figures: StrategyFigures[], counts: WriteCounts): LabStatV
   return [
     nextReadStat(byId.delete, 'Next read after a delete'),
     nextReadStat(byId.update, 'Next read after an update'),
-    { label: 'Cache writes wasted', value: wasted, hint: `of ${stored} values writes stored; ${unread} not read yet`, warn: wasted > 0 },
+    { label: 'Cache writes wasted', value: wasted, hint: `of ${stored} values stored by writes; ${unread} unread so far`, warn: wasted > 0 },
     { label: 'Never-committed reads', value: counts.dirtyReads, hint: 'served a version the DB never committed', warn: counts.dirtyReads > 0 },
     { label: 'Cache errors in writes', value: counts.cacheFailures, hint: 'logged and counted; the write still answered', warn: counts.cacheFailures > 0 },
     { label: 'Failed DB writes', value: counts.failedDbWrites, hint: 'the database aborted the write' },

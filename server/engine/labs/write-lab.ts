@@ -41,7 +41,7 @@ export class WriteLabCore<S extends string> {
     if (hit && out.version !== undefined && this.room.oracle.uncommitted(key, out.version) !== undefined) {
       this.counts = { ...this.counts, dirtyReads: this.counts.dirtyReads + 1 }
     }
-    this.ledger.read(key, { hit, version: out.version, ms }, Date.now())
+    this.ledger.read(key, { hit, version: out.version, ms, timed: by !== 'load' }, Date.now())
     return out
   }
 
@@ -58,7 +58,7 @@ export class WriteLabCore<S extends string> {
     const started = performance.now()
     const out = await this.room.request(write.action, by, fn, { key: write.key, label: `${label}, ${write.order === 'db-first' ? 'DB first' : 'cache first'}` })
     const ms = roundMs(performance.now() - started)
-    this.ledger.wrote(write.key, write.strategy, writeRecord(out, ms), Date.now())
+    this.ledger.wrote(write.key, write.strategy, writeRecord(out, ms, by !== 'load'), Date.now())
     this.counts = {
       ...this.counts,
       cacheFailures: this.counts.cacheFailures + (out.cacheFailed ? 1 : 0),

@@ -115,3 +115,22 @@ describe('WriteLedger', () => {
     expect(fig(l, 'update')).toMatchObject({ writes: 0, stored: 0, wasted: 0, unread: 0 })
   })
 })
+
+describe('WriteLedger latencies', () => {
+  it("average only requests made one at a time, while counting the burst's in everything else", () => {
+    const l = ledger()
+    l.wrote('user:1', 'update', { ...stored(2, null, 10) }, 0)
+    l.read('user:1', { hit: true, version: 2, ms: 2 }, 1)
+    l.wrote('user:1', 'update', { ...stored(3, null, 500), timed: false }, 2)
+    l.read('user:1', { hit: true, version: 3, ms: 90, timed: false }, 3)
+    expect(fig(l, 'update')).toMatchObject({
+      writes: 2,
+      avgWriteMs: 10,
+      nextReads: 2,
+      nextReadHits: 2,
+      avgNextReadMs: 2,
+      lastNextRead: { ms: 2, hit: true },
+      readAfterStore: 2,
+    })
+  })
+})

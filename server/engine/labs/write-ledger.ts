@@ -7,6 +7,9 @@
  * - read: a later read served that very version from the cache;
  * - wasted: it left the cache unread, overwritten by another write, deleted, or expired;
  * - unread: still in the cache, not read yet.
+ *
+ * Latencies are averaged only over requests made one at a time (not the burst's, which run side by side and
+ * wait for each other on the database), so they compare the strategies rather than the contention.
  */
 import type { StrategyFigures } from '../../../lib/labs/write-figures'
 import type { WriteOutcome, WriteWork } from '../strategies/write-path'
@@ -14,6 +17,8 @@ import type { WriteOutcome, WriteWork } from '../strategies/write-path'
 export interface WriteRecord {
   ok: boolean
   ms: number
+  /** Whether its latency counts in the averages (false for requests of a concurrent burst). */
+  timed?: boolean
   work: WriteWork
   /** What the write did to the cache: stored a value, deleted the key, or left it as it was. */
   cache: 'stored' | 'deleted' | 'untouched'
@@ -24,14 +29,16 @@ export interface ReadRecord {
   hit: boolean
   version?: number
   ms: number
+  timed?: boolean
 }
 
 /** The ledger's record of a write, from the strategy's outcome and the measured latency. */
-export function writeRecord(outcome: WriteOutcome, ms: number): WriteRecord {
+export function writeRecord(outcome: WriteOutcome, ms: number, timed = true): WriteRecord {
   const deleted = outcome.trace.some((s) => s.step === 'cache-del' && s.ok)
   return {
     ok: outcome.ok,
     ms,
+    timed,
     work: outcome.work,
     cache: outcome.stored ? 'stored' : deleted ? 'deleted' : 'untouched',
     stored: outcome.stored,
@@ -41,12 +48,14 @@ export function writeRecord(outcome: WriteOutcome, ms: number): WriteRecord {
 interface Totals {
   writes: number
   failedWrites: number
+  timedWrites: number
   writeMs: number
   cacheCommands: number
   bytes: number
   dbStatements: number
   nextReads: number
   nextReadHits: number
+  timedNextReads: number
   nextReadMs: number
   lastNextRead: { ms: number; hit: boolean } | null
   stored: number
@@ -64,12 +73,14 @@ interface Pending<S> {
 const zero = (): Totals => ({
   writes: 0,
   failedWrites: 0,
+  timedWrites: 0,
   writeMs: 0,
   cacheCommands: 0,
   bytes: 0,
   dbStatements: 0,
   nextReads: 0,
   nextReadHits: 0,
+  timedNextReads: 0,
   nextReadMs: 0,
   lastNextRead: null,
   stored: 0,
@@ -98,7 +109,10 @@ export class WriteLedger<S extends string> {
     const t = this.totals.get(strategy)!
     t.writes += 1
     if (!rec.ok) t.failedWrites += 1
-    t.writeMs += rec.ms
+    if (rec.timed !== false) {
+      t.timedWrites += 1
+      t.writeMs += rec.ms
+    }
     t.cacheCommands += rec.work.cacheCommands
     t.bytes += rec.work.bytes
     t.dbStatements += rec.work.dbStatements
@@ -129,8 +143,11 @@ export class WriteLedger<S extends string> {
       const t = this.totals.get(writer)!
       t.nextReads += 1
       if (rec.hit) t.nextReadHits += 1
-      t.nextReadMs += rec.ms
-      t.lastNextRead = { ms: rec.ms, hit: rec.hit }
+      if (rec.timed !== false) {
+        t.timedNextReads += 1
+        t.nextReadMs += rec.ms
+        t.lastNextRead = { ms: rec.ms, hit: rec.hit }
+      }
     }
   }
 
@@ -158,13 +175,13 @@ export class WriteLedger<S extends string> {
         label,
         writes: t.writes,
         failedWrites: t.failedWrites,
-        avgWriteMs: per(t.writeMs),
+        avgWriteMs: t.timedWrites === 0 ? null : round(t.writeMs / t.timedWrites),
         cacheCommandsPerWrite: per(t.cacheCommands),
         bytesPerWrite: per(t.bytes),
         dbStatementsPerWrite: per(t.dbStatements),
         nextReads: t.nextReads,
         nextReadHits: t.nextReadHits,
-        avgNextReadMs: t.nextReads === 0 ? null : round(t.nextReadMs / t.nextReads),
+        avgNextReadMs: t.timedNextReads === 0 ? null : round(t.nextReadMs / t.timedNextReads),
         lastNextRead: t.lastNextRead,
         stored: t.stored,
         readAfterStore: t.readAfterStore,
