@@ -73,7 +73,7 @@ test('a new learner walks through delete vs update on write: next-read cost, was
     await page.getByRole('radio', { name: 'Delete on write' }).click()
     await button(page, 'Write-heavy burst').click()
     await expect(cell(page, 'delete', 'Writes')).toHaveText('46', { timeout: 20_000 })
-    await expect(cell(page, 'delete', 'Values writes stored')).toHaveText('0')
+    await expect(cell(page, 'delete', 'Values stored by writes')).toHaveText('0')
     await finishStep(page, 'burst')
 
     // 8. The database write fails, DB first: the request fails, the cache step never runs

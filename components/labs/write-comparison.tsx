@@ -34,9 +34,21 @@ export function WriteComparison({ figures, current, title }: { figures: Strategy
     { label: 'SQL statements per write', cell: (f) => num(f.dbStatementsPerWrite) },
     { label: 'Redis commands per write', cell: (f) => num(f.cacheCommandsPerWrite) },
     { label: 'Value bytes sent per write', hint: 'bytes of cached value each write sends to Redis', cell: (f) => (f.bytesPerWrite === null ? '—' : `${Math.round(f.bytesPerWrite)} B`) },
-    { label: 'First reads after a write', cell: (f) => (f.nextReads === 0 ? '—' : `${f.nextReadHits} hit${f.nextReadHits === 1 ? '' : 's'} of ${f.nextReads}`) },
+    {
+      label: 'First reads after a write',
+      hint: 'hits among them, and how many served a version the database did not hold',
+      cell: (f) =>
+        f.nextReads === 0 ? (
+          '—'
+        ) : (
+          <span>
+            {f.nextReadHits} hit{f.nextReadHits === 1 ? '' : 's'} of {f.nextReads}
+            {f.nextReadsWrong > 0 && <span className="text-rose-600 dark:text-rose-400"> · {f.nextReadsWrong} wrong</span>}
+          </span>
+        ),
+    },
     { label: 'Their mean latency', hint: 'reads made one at a time', cell: (f) => <Bar value={f.avgNextReadMs} max={maxNextRead} tone="read" /> },
-    { label: 'Values writes stored', cell: (f) => f.stored },
+    { label: 'Values stored by writes', cell: (f) => f.stored },
     { label: '… later read', cell: (f) => (f.stored === 0 ? '—' : f.readAfterStore) },
     {
       label: '… gone unread (wasted)',

@@ -30,6 +30,8 @@ export interface StrategyFigures {
    */
   nextReads: number
   nextReadHits: number
+  /** Of them, how many served a version the database did not hold (stale, or never committed). */
+  nextReadsWrong: number
   avgNextReadMs: number | null
   lastNextRead: { ms: number; hit: boolean } | null
   /** Values the write path stored in the cache; of them, read at least once, gone unread, not read yet. */

@@ -203,6 +203,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('delete vs update lab on
         ['client', 'response', 'user:5'],
       ])
       expect(data(stale.events, 'stale-read')).toMatchObject({ cached: 1, truth: 2 })
+      expect(lab.figures('delete')).toMatchObject({ nextReads: 1, nextReadHits: 1, nextReadsWrong: 1 })
       expect(lab.state().counts.cacheFailures).toBe(1)
       expect(lab.stat('Cache errors in writes')).toBe(1)
 

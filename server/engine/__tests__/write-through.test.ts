@@ -165,6 +165,13 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('write-through lab on %s
       ['client', 'response', profile(6)],
     ])
     expect(data(stale.events, 'stale-read')).toMatchObject({ cached: 1, truth: 2 })
+    // A hit, but a wrong one: the figures say so.
+    expect(lab.figures('through')).toMatchObject({ nextReads: 1, nextReadHits: 1, nextReadsWrong: 1 })
+    expect(lab.state().stats.find((s) => s.label === 'Hits right after a write-through')).toMatchObject({
+      value: '1 of 1',
+      hint: '1 of them stale; after a delete: —',
+      warn: true,
+    })
     const inspected = (await t.app.engine.inspect(lab.id)).keys.find((k) => k.key === profile(6))!
     expect([inspected.version, inspected.dbVersion]).toEqual([1, 2])
     expect(inspected.staleSince).not.toBeNull()

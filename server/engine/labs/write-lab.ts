@@ -5,6 +5,7 @@
  * value expires (it just became a wasted write).
  */
 import { roundMs, type Actor } from '../../../lib/events'
+import { entityKey } from '../../../lib/keys'
 import type { WriteTrace } from '../../../lib/labs/write-figures'
 import type { Outcome, Room, Scope } from '../room'
 import type { WriteOrder, WriteOutcome } from '../strategies/write-path'
@@ -38,10 +39,9 @@ export class WriteLabCore<S extends string> {
     const out = await this.room.request('read', by, fn, { key })
     const ms = roundMs(performance.now() - started)
     const hit = out.from === 'cache'
-    if (hit && out.version !== undefined && this.room.oracle.uncommitted(key, out.version) !== undefined) {
-      this.counts = { ...this.counts, dirtyReads: this.counts.dirtyReads + 1 }
-    }
-    this.ledger.read(key, { hit, version: out.version, ms, timed: by !== 'load' }, Date.now())
+    const verdict = hit && out.version !== undefined ? this.verdict(key, out.version) : 'fresh'
+    if (verdict === 'uncommitted') this.counts = { ...this.counts, dirtyReads: this.counts.dirtyReads + 1 }
+    this.ledger.read(key, { hit, version: out.version, ms, timed: by !== 'load', wrong: verdict !== 'fresh' }, Date.now())
     return out
   }
 
@@ -66,6 +66,13 @@ export class WriteLabCore<S extends string> {
     }
     this.lastWrite = { strategy: label, order: write.order, userId: write.userId, ok: out.ok, ms, steps: out.trace }
     return out
+  }
+
+  /** What the oracle says of a read that served `version` of the row `key` caches. */
+  private verdict(key: string, version: number): 'fresh' | 'stale' | 'uncommitted' {
+    const entity = entityKey(key)
+    if (this.room.oracle.judge(entity, version, Date.now()).stale) return 'stale'
+    return this.room.oracle.uncommitted(entity, version) === undefined ? 'fresh' : 'uncommitted'
   }
 
   label(strategy: S): string {

@@ -53,7 +53,16 @@ describe('WriteLedger', () => {
     l.wrote('user:2', 'update', stored(2), 0)
     l.read('user:2', { hit: true, version: 2, ms: 2 }, 10)
     expect(fig(l, 'delete')).toMatchObject({ nextReads: 1, nextReadHits: 0, avgNextReadMs: 200, lastNextRead: { ms: 200, hit: false } })
-    expect(fig(l, 'update')).toMatchObject({ nextReads: 1, nextReadHits: 1, lastNextRead: { ms: 2, hit: true } })
+    expect(fig(l, 'update')).toMatchObject({ nextReads: 1, nextReadHits: 1, nextReadsWrong: 0, lastNextRead: { ms: 2, hit: true } })
+  })
+
+  it('counts the first reads after a write that served a version the database did not hold', () => {
+    const l = ledger()
+    l.wrote('user:1', 'delete', deleted(), 0)
+    l.read('user:1', { hit: true, version: 1, ms: 1, wrong: true }, 10)
+    l.wrote('user:1', 'delete', deleted(), 20)
+    l.read('user:1', { hit: false, ms: 50 }, 30)
+    expect(fig(l, 'delete')).toMatchObject({ nextReads: 2, nextReadHits: 1, nextReadsWrong: 1 })
   })
 
   it('does not measure a next read after a write the database refused', () => {

@@ -30,6 +30,8 @@ export interface ReadRecord {
   version?: number
   ms: number
   timed?: boolean
+  /** It served a version the database did not hold (older, or never committed). */
+  wrong?: boolean
 }
 
 /** The ledger's record of a write, from the strategy's outcome and the measured latency. */
@@ -55,6 +57,7 @@ interface Totals {
   dbStatements: number
   nextReads: number
   nextReadHits: number
+  nextReadsWrong: number
   timedNextReads: number
   nextReadMs: number
   lastNextRead: { ms: number; hit: boolean } | null
@@ -80,6 +83,7 @@ const zero = (): Totals => ({
   dbStatements: 0,
   nextReads: 0,
   nextReadHits: 0,
+  nextReadsWrong: 0,
   timedNextReads: 0,
   nextReadMs: 0,
   lastNextRead: null,
@@ -143,6 +147,7 @@ export class WriteLedger<S extends string> {
       const t = this.totals.get(writer)!
       t.nextReads += 1
       if (rec.hit) t.nextReadHits += 1
+      if (rec.wrong) t.nextReadsWrong += 1
       if (rec.timed !== false) {
         t.timedNextReads += 1
         t.nextReadMs += rec.ms
@@ -181,6 +186,7 @@ export class WriteLedger<S extends string> {
         dbStatementsPerWrite: per(t.dbStatements),
         nextReads: t.nextReads,
         nextReadHits: t.nextReadHits,
+        nextReadsWrong: t.nextReadsWrong,
         avgNextReadMs: t.timedNextReads === 0 ? null : round(t.nextReadMs / t.timedNextReads),
         lastNextRead: t.lastNextRead,
         stored: t.stored,

@@ -97,10 +97,16 @@ export function stats(figures: StrategyFigures[], counts: WriteCounts, ttlSecond
     hint: f.writes > 0 ? `mean of ${f.writes} write${f.writes === 1 ? '' : 's'}, ${f.dbStatementsPerWrite} SQL statements each` : 'no writes yet',
   })
   const reads = (f: StrategyFigures) => (f.nextReads === 0 ? '—' : `${f.nextReadHits} of ${f.nextReads}`)
+  const through = byId.through
   return [
-    writeLatency(byId.through, 'Write latency, write-through'),
+    writeLatency(through, 'Write latency, write-through'),
     writeLatency(byId.delete, 'Write latency, delete on write'),
-    { label: 'Hits right after a write-through', value: reads(byId.through), hint: `after a delete: ${reads(byId.delete)}` },
+    {
+      label: 'Hits right after a write-through',
+      value: reads(through),
+      hint: `${through.nextReadsWrong > 0 ? `${through.nextReadsWrong} of them stale; ` : ''}after a delete: ${reads(byId.delete)}`,
+      warn: through.nextReadsWrong > 0,
+    },
     { label: 'Cache errors after commit', value: counts.cacheFailures, hint: 'logged and counted; the write still succeeded', warn: counts.cacheFailures > 0 },
     { label: 'TTL of new profiles', value: ttlSeconds === null ? 'none' : `${ttlSeconds} s`, hint: 'bounds how long a failed cache write stays stale', warn: ttlSeconds === null },
   ]
