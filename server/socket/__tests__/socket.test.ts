@@ -36,7 +36,8 @@ describe('socket', () => {
         prefix: `lab:${room}:`,
         lastSeq: t.app.engine.recorder.lastSeq(room),
         firstSeq: 1,
-        labs: { ttl: expect.objectContaining({ dataClass: 'warm' }) },
+        // Every lab's settings; the TTL lab's among them.
+        labs: expect.objectContaining({ ttl: expect.objectContaining({ dataClass: 'warm' }) }),
       },
     })
     expect((await c.ask('room:join', { room })).ok).toBe(true)
