@@ -82,12 +82,19 @@ function KeyRow({
   const left = k.ttlMs === null ? null : Math.max(0, k.ttlMs - elapsed)
   const staleL1 = l1.filter((c) => c.entry && k.dbVersion !== null && c.entry.version !== null && c.entry.version < k.dbVersion)
   const stale = k.staleSince !== null || staleL1.length > 0
+  // Newer than the database: a value written to the cache for a database write that never committed.
+  const uncommitted = k.version !== null && k.dbVersion !== null && k.version > k.dbVersion
   const name = nameOf(k.value)
   return (
     <tr
       data-key={k.key}
       data-stale={stale}
-      className={cn('border-b border-zinc-100 dark:border-zinc-800/60', stale && 'bg-rose-50 dark:bg-rose-950/30')}
+      data-uncommitted={uncommitted}
+      className={cn(
+        'border-b border-zinc-100 dark:border-zinc-800/60',
+        stale && 'bg-rose-50 dark:bg-rose-950/30',
+        uncommitted && 'bg-fuchsia-50 dark:bg-fuchsia-950/30',
+      )}
     >
       <td className="px-3 py-1.5 font-mono">{k.key}</td>
       <td className="max-w-[16rem] px-3 py-1.5">
@@ -133,6 +140,10 @@ function KeyRow({
             ) : (
               `stale in ${staleL1.map((c) => c.id).join(', ')}`
             )}
+          </span>
+        ) : uncommitted ? (
+          <span className="font-semibold text-fuchsia-700 dark:text-fuchsia-300" title="The cache holds a version the database has not committed">
+            never committed
           </span>
         ) : k.dbVersion !== null && (k.version !== null || l1.some((c) => c.entry)) ? (
           <span className="text-emerald-700 dark:text-emerald-400">fresh</span>

@@ -33,6 +33,7 @@ export const KIND_STYLE: Partial<Record<Kind, string>> = {
   update: 'bg-violet-100 text-violet-900 dark:bg-violet-950 dark:text-violet-200',
   'db-error': 'bg-rose-600 text-white',
   'stale-read': 'bg-rose-100 text-rose-900 ring-1 ring-rose-400 dark:bg-rose-950 dark:text-rose-200',
+  'dirty-read': 'bg-fuchsia-100 text-fuchsia-900 ring-1 ring-fuchsia-500 dark:bg-fuchsia-950 dark:text-fuchsia-200',
   request: 'bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200',
   response: 'bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200',
   setting: 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',

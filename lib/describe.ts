@@ -22,6 +22,8 @@ export function label(e: LabEvent): string {
       return e.data.ok ? 'ok' : 'failed'
     case 'stale-read':
       return 'STALE'
+    case 'dirty-read':
+      return 'UNCOMMITTED'
     case 'cache-op':
       return e.data.op
     case 'setting':
@@ -80,6 +82,8 @@ export function detail(e: LabEvent): string {
       return `${e.data.op}: ${e.data.message}`
     case 'stale-read':
       return `v${e.data.cached}, DB has v${e.data.truth} · ${formatMs(e.data.staleForMs)}`
+    case 'dirty-read':
+      return `v${e.data.cached} never committed, DB has v${e.data.truth}`
     case 'setting':
       return String(e.data.value)
     case 'marker':

@@ -33,6 +33,7 @@ const SAMPLES: { [K in Kind]: DataOf<K> } = {
   update: { sql: 'UPDATE users', ms: 3, version: 2 },
   'db-error': { sql: 'SELECT 1', ms: 1, message: 'boom' },
   'stale-read': { cached: 1, truth: 2, staleForMs: 40 },
+  'dirty-read': { cached: 3, truth: 2 },
   setting: { name: 'ttl', value: '5 s' },
   marker: { text: 'hello', demo: 'd', step: 1 },
   'demo-result': { demo: 'd', passed: true, checks: [{ text: 'c', passed: true, detail: 'measured 1' }] },

@@ -120,6 +120,11 @@ const kinds = {
   'db-error': z.object({ sql: z.string(), ms, message: z.string() }),
   /** The consistency oracle saw a read return an older version than the database held at that moment. */
   'stale-read': z.object({ cached: version, truth: version, staleForMs: ms }),
+  /**
+   * The oracle saw a read return a newer version than the database has committed: a value written to the
+   * cache before a database write that then failed (or has not committed yet). `truth` is what the database holds.
+   */
+  'dirty-read': z.object({ cached: version, truth: version }),
   /** A lab setting changed (TTL, data class, DB latency, load). */
   setting: z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }),
   /** Narration from a demo or walkthrough, drawn across all lanes. */

@@ -45,6 +45,8 @@ export function isInternalKey(key: string): boolean {
 /** Data keys, by entity. */
 export const dataKey = {
   user: (id: number) => `user:${id}`,
+  /** A user's profile as a page shows it (the row and their posts), cached as one value. */
+  profile: (id: number) => `user:${id}:profile`,
   post: (id: number) => `post:${id}`,
   config: (name: string) => `config:${name}`,
 }

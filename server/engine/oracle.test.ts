@@ -31,6 +31,17 @@ describe('Oracle', () => {
     expect(o.judge('user:1', 5, 2000)).toEqual({ stale: false })
   })
 
+  it('calls a version newer than the database holds uncommitted, and nothing else', () => {
+    const o = new Oracle()
+    expect(o.uncommitted('user:1', 3)).toBeUndefined()
+    o.committed('user:1', 2, 1000)
+    expect(o.uncommitted('user:1', 3)).toBe(2)
+    expect(o.uncommitted('user:1', 2)).toBeUndefined()
+    expect(o.uncommitted('user:1', 1)).toBeUndefined()
+    o.committed('user:1', 3, 2000)
+    expect(o.uncommitted('user:1', 3)).toBeUndefined()
+  })
+
   it('ignores a commit that is not newer, so the window keeps its start', () => {
     const o = new Oracle()
     o.committed('user:1', 1, 1000)

@@ -53,6 +53,15 @@ export class Oracle {
     return next?.at ?? t.history[0]?.at ?? null
   }
 
+  /**
+   * The version the database holds, if `served` is newer than it: a value the database has not committed
+   * (written to the cache before a write that failed, or has not finished). Undefined otherwise.
+   */
+  uncommitted(entity: string, served: number): number | undefined {
+    const t = this.truths.get(entity)
+    return t && served > t.version ? t.version : undefined
+  }
+
   /** Judges a read that served `served` at time `at`. */
   judge(entity: string, served: number, at: number): ReadVerdict {
     const t = this.truths.get(entity)

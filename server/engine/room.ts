@@ -53,13 +53,21 @@ export class Scope {
     return this.ctx.req
   }
 
-  /** Records a stale read if `served` is older than the database's version of the entity. */
+  /**
+   * Records a stale read if `served` is older than the database's version of the entity, and a dirty read if
+   * it is newer (a version the database never committed).
+   */
   checkFreshness(key: string, served: number | undefined): void {
     if (served === undefined) return
-    const verdict = this.room.oracle.judge(entityKey(key), served, Date.now())
-    if (!verdict.stale) return
-    const data = { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }
-    this.room.record(make('stale-read', 'app', data, key, this.ctx))
+    const entity = entityKey(key)
+    const verdict = this.room.oracle.judge(entity, served, Date.now())
+    if (verdict.stale) {
+      const data = { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }
+      this.room.record(make('stale-read', 'app', data, key, this.ctx))
+      return
+    }
+    const truth = this.room.oracle.uncommitted(entity, served)
+    if (truth !== undefined) this.room.record(make('dirty-read', 'app', { cached: served, truth }, key, this.ctx))
   }
 }
 

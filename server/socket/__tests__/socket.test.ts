@@ -36,6 +36,7 @@ describe('socket', () => {
         prefix: `lab:${room}:`,
         lastSeq: t.app.engine.recorder.lastSeq(room),
         firstSeq: 1,
+        // Every lab's settings; the TTL lab's among them.
         labs: expect.objectContaining({ ttl: expect.objectContaining({ dataClass: 'warm' }) }),
       },
     })
