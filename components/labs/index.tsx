@@ -6,6 +6,8 @@ import { writeThroughPanels } from './write-through-panels'
 import { patternPanels } from './pattern-invalidation-panels'
 import { versioningPanels } from './key-versioning-panels'
 import { racesPanels } from './races-panels'
+import { bestPracticesPanels } from './best-practices-panels'
+import { warmingPanels } from './cache-warming-panels'
 import { EventDrivenControls } from './event-driven-controls'
 import { eventDrivenPanels } from './event-driven-panels'
 import { TtlControls } from './ttl-controls'
@@ -27,4 +29,6 @@ export const LAB_PANELS: Record<string, ComponentType<{ lab: string }>[]> = {
   'key-versioning': versioningPanels,
   'races': racesPanels,
   'event-driven': eventDrivenPanels,
+  'cache-warming': warmingPanels,
+  'best-practices': bestPracticesPanels,
 }

@@ -4,6 +4,8 @@
  * read the same bounds from ../limits.
  */
 import type { z } from 'zod'
+import { bestPracticesActions } from './best-practices-actions'
+import { warmingActions } from './cache-warming-actions'
 import { deleteVsUpdateActions } from './delete-vs-update-actions'
 import { eventDrivenActions } from './event-driven-actions'
 import { versioningActions } from './key-versioning-actions'
@@ -27,4 +29,6 @@ export const LAB_ACTIONS: Record<string, Record<string, ActionSpec>> = {
   'key-versioning': versioningActions,
   races: racesActions,
   'event-driven': eventDrivenActions,
+  'cache-warming': warmingActions,
+  'best-practices': bestPracticesActions,
 }

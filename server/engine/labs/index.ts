@@ -1,5 +1,7 @@
 /** The labs the engine can run, by id. */
 import type { LabDefinition } from './lab'
+import { bestPracticesLabDefinition } from './best-practices'
+import { warmingLabDefinition } from './cache-warming'
 import { deleteVsUpdateLabDefinition } from './delete-vs-update'
 import { eventDrivenLabDefinition } from './event-driven'
 import { versioningLabDefinition } from './key-versioning'
@@ -16,4 +18,6 @@ export const LAB_DEFINITIONS: Record<string, LabDefinition> = {
   [versioningLabDefinition.spec.id]: versioningLabDefinition,
   [racesLabDefinition.spec.id]: racesLabDefinition,
   [eventDrivenLabDefinition.spec.id]: eventDrivenLabDefinition,
+  [warmingLabDefinition.spec.id]: warmingLabDefinition,
+  [bestPracticesLabDefinition.spec.id]: bestPracticesLabDefinition,
 }

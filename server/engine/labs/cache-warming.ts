@@ -1,0 +1,21 @@
+/** Cache warming lab: the engine side. (A stub until the lab is built.) */
+import { warmingLab } from '../../../lib/labs/cache-warming'
+import { resetRoom, setDbLatency } from './common'
+import type { LabDefinition } from './lab'
+
+export const warmingLabDefinition: LabDefinition = {
+  spec: warmingLab,
+  create(room, env) {
+    let state = { dbLatencyMs: 0, dbJitterMs: 0 }
+    return {
+      state: () => state,
+      async act(action, params) {
+        if (action === 'dbLatency') state = setDbLatency(room, params.ms as number, params.jitterMs as number)
+        else if (action === 'reset') return resetRoom(room, env)
+        env.publishState(state)
+        return state
+      },
+      stop() {},
+    }
+  },
+}
