@@ -34,7 +34,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         >
           Skip to content
         </a>
-        <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
+        <header className="sticky top-0 z-30 print:hidden border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
           <nav className="mx-auto flex h-12 max-w-[1600px] items-center gap-4 px-4" aria-label="Main">
             <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
               <Logo />
@@ -42,6 +42,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             </Link>
             <Link href="/#labs" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
               Labs
+            </Link>
+            <Link href="/interview" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+              Interview prep
             </Link>
             <div className="ml-auto">
               <ThemeToggle />

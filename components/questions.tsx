@@ -1,9 +1,10 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { findLab } from '@/lib/labs/catalogue'
 import type { CheckResult } from '@/lib/match'
 import { cn } from '@/lib/cn'
+import { useRoom } from './room-provider'
 import { useLabAction } from './use-lab-action'
 import { Button } from './ui/button'
 
@@ -21,6 +22,20 @@ interface DemoOutcome {
 export function Questions({ lab }: { lab: string }) {
   const spec = findLab(lab)!
   const [open, setOpen] = useState<string | undefined>(undefined)
+  /** `?run=<demo>` (from the interview page's "Show me"): run that demo once the room is live. */
+  const [autoRun, setAutoRun] = useState<string | undefined>(undefined)
+  const { connection } = useRoom()
+
+  useEffect(() => {
+    const url = new URL(window.location.href)
+    const run = url.searchParams.get('run')
+    if (!run || !spec.demos.some((d) => d.id === run)) return
+    url.searchParams.delete('run')
+    // Once: a refresh or a shared link without `run` just opens the question.
+    history.replaceState(null, '', url.pathname + url.search + url.hash)
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setAutoRun(run)
+  }, [spec])
 
   useEffect(() => {
     const fromHash = () => {
@@ -61,7 +76,7 @@ export function Questions({ lab }: { lab: string }) {
               <span className="font-semibold">Trade-off: </span>
               {q.tradeoff}
             </p>
-            <ShowMe lab={lab} demoId={q.demo} />
+            <ShowMe lab={lab} demoId={q.demo} autoStart={autoRun === q.demo && connection === 'live'} onStarted={() => setAutoRun(undefined)} />
           </div>
         </details>
       ))}
@@ -69,15 +84,32 @@ export function Questions({ lab }: { lab: string }) {
   )
 }
 
-function ShowMe({ lab, demoId }: { lab: string; demoId: string }) {
+function ShowMe({
+  lab,
+  demoId,
+  autoStart = false,
+  onStarted,
+}: {
+  lab: string
+  demoId: string
+  autoStart?: boolean
+  onStarted?: () => void
+}) {
   const demo = findLab(lab)!.demos.find((d) => d.id === demoId)!
   const { run, error, busy } = useLabAction(lab)
   const [outcome, setOutcome] = useState<DemoOutcome | undefined>(undefined)
-  const start = async () => {
+  const start = useCallback(async () => {
     setOutcome(undefined)
     const result = (await run('demo', { id: demoId }, 120_000)) as DemoOutcome | undefined
     if (result) setOutcome(result)
-  }
+  }, [run, demoId])
+  useEffect(() => {
+    if (!autoStart) return
+    onStarted?.()
+    // Starting the demo the URL asked for, once the room is live: a reaction to the outside, not derived state.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void start()
+  }, [autoStart, onStarted, start])
   return (
     <div className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800" data-demo={demoId}>
       <div className="flex flex-wrap items-center gap-2">
