@@ -11,6 +11,8 @@ export interface EventMatcher {
   lane?: Lane
   key?: string
   src?: Source
+  /** The app server instance, or the actor of a scripted race (`A`, `B`, `C`), that produced the event. */
+  node?: string
   /** Each listed data field must equal the given value. */
   data?: Record<string, string | number | boolean>
 }
@@ -46,6 +48,7 @@ export function matches(event: LabEvent, m: EventMatcher): boolean {
   if (m.lane !== undefined && event.lane !== m.lane) return false
   if (m.key !== undefined && event.key !== m.key) return false
   if (m.src !== undefined && event.src !== m.src) return false
+  if (m.node !== undefined && event.node !== m.node) return false
   if (m.data) {
     const data = event.data as Record<string, unknown>
     for (const [field, value] of Object.entries(m.data)) if (data[field] !== value) return false

@@ -4,14 +4,14 @@
  * consistency oracle) and opens request scopes through which strategies reach the cache and the database.
  */
 import type { Redis } from 'ioredis'
-import { make, roundMs, type Actor, type EventInput } from '../../lib/events'
+import { make, roundMs, type Actor, type DataOf, type EventInput, type Kind, type Lane } from '../../lib/events'
 import { entityKey, roomKeys } from '../../lib/keys'
 import type { Database } from '../db/database'
 import type { CacheObserver } from './cache-observer'
 import type { ExpiryWatch } from './expiry-watch'
 import { RoomFaults } from './faults'
 import { RoomMetrics } from './metrics'
-import { Oracle } from './oracle'
+import { Oracle, type ReadVerdict } from './oracle'
 import type { Recorder } from './recorder'
 import { RoomCache, type CacheDeps } from './room-cache'
 import { RoomDb, type DbDeps } from './room-db'
@@ -47,13 +47,22 @@ export class Scope {
     return this.ctx.req
   }
 
-  /** Records a stale read if `served` is older than the database's version of the entity. */
-  checkFreshness(key: string, served: number | undefined): void {
-    if (served === undefined) return
+  /**
+   * Records a stale read if `served` is older than the database's version of the entity; returns the
+   * oracle's verdict.
+   */
+  checkFreshness(key: string, served: number | undefined): ReadVerdict {
+    if (served === undefined) return { stale: false }
     const verdict = this.room.oracle.judge(entityKey(key), served, Date.now())
-    if (!verdict.stale) return
+    if (!verdict.stale) return verdict
     const data = { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }
     this.room.record(make('stale-read', 'app', data, key, this.ctx))
+    return verdict
+  }
+
+  /** Records an event of this request that a strategy decides itself (a lease granted, a fill refused). */
+  record<K extends Kind>(kind: K, lane: Lane, data: DataOf<K>, key?: string): void {
+    this.room.record(make(kind, lane, data, key, this.ctx))
   }
 }
 
