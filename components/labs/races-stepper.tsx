@@ -191,19 +191,21 @@ function StepCard({ step: s, n, current }: { step: RaceStepView; n: number; curr
         <span className={cn('rounded px-1 font-mono text-[10px] font-bold', ACTOR[s.actor].chip)}>
           {n}·{s.actor}
         </span>
-        <code className="min-w-0 flex-1 truncate font-mono text-[11px]" title={s.text}>
-          {s.text}
-        </code>
-        {s.atMs !== undefined && <span className="shrink-0 font-mono text-[10px] text-zinc-500">+{s.atMs} ms</span>}
+        {s.atMs !== undefined && (
+          <span className="font-mono text-[10px] text-zinc-500" title="When it lands, after B's first delete">
+            +{s.atMs} ms
+          </span>
+        )}
         <span
           className={cn(
-            'shrink-0 rounded px-1 text-[10px] font-medium uppercase',
+            'ml-auto shrink-0 rounded px-1 text-[10px] font-medium uppercase',
             s.status === 'done' ? 'bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300' : 'text-zinc-500',
           )}
         >
           {s.status}
         </span>
       </div>
+      <code className="mt-0.5 block font-mono text-[11px] break-words">{s.text}</code>
       {s.result && (
         <p
           className={cn(

@@ -76,15 +76,15 @@ export const RACE_LIMITS = {
   /** Pause between steps when auto-playing. */
   intervalMs: { min: 200, max: 3000, default: 900 },
   /** Randomised mode, per strategy. */
-  readers: { min: 1, max: 12, default: 6 },
-  writers: { min: 1, max: 4, default: 2 },
-  durationMs: { min: 1000, max: 10_000, default: 5000 },
-  keys: { min: 1, max: 5, default: 1 },
+  readers: { min: 1, max: 12, default: 8 },
+  writers: { min: 1, max: 8, default: 4 },
+  durationMs: { min: 1000, max: 10_000, default: 6000 },
+  keys: { min: 1, max: 5, default: 4 },
   /** Randomised mode: a reader pauses up to this long between its query and its fill (GC, a slow network). */
-  fillPauseMs: { min: 0, max: 1000, default: 300 },
+  fillPauseMs: { min: 0, max: 1000, default: 400 },
   /** Randomised mode: a reader's pause between reads, and a writer's between writes (each ± 50 %). */
-  readGapMs: { min: 20, max: 1000, default: 25 },
-  writeGapMs: { min: 20, max: 5000, default: 800 },
+  readGapMs: { min: 20, max: 1000, default: 60 },
+  writeGapMs: { min: 20, max: 5000, default: 1000 },
 } as const
 
 /** The data key the interleaving races on. */

@@ -204,6 +204,12 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
   let memory = freshMemory()
   let values: RaceValues | null = null
   let playing = false
+  /** Each auto-play run's number; pausing (or a reset, or a new run) moves it on, which ends the old loop. */
+  let playRun = 0
+  const stopPlaying = () => {
+    playing = false
+    playRun += 1
+  }
   let random: RandomRun | null = null
   let reread: RacesLabState['reread'] = null
   let randomRunning = false
@@ -364,21 +370,21 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
 
   const play = async (on: boolean, by: Actor) => {
     if (!on) {
-      playing = false
+      stopPlaying()
       publish()
       return state()
     }
     if (playing) return state()
-    if (next >= steps.length) await serial(() => restart(by))
+    const mine = ++playRun
     playing = true
+    if (next >= steps.length) await serial(() => restart(by))
     publish()
-    const mine = epoch
     void (async () => {
-      while (playing && epoch === mine && next < steps.length) {
-        await serial(() => step(by))
+      while (mine === playRun && next < steps.length) {
+        await serial(() => (mine === playRun ? step(by) : Promise.resolve(undefined)))
         if (next < steps.length) await new Promise((r) => setTimeout(r, settings.intervalMs))
       }
-      if (epoch === mine) {
+      if (mine === playRun) {
         playing = false
         publish()
       }
@@ -440,7 +446,7 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
   const setSetting = async (change: Partial<Settings>, by: Actor, restartRun = true) => {
     settings = { ...settings, ...change }
     if (restartRun) {
-      playing = false
+      stopPlaying()
       await restart(by)
     } else publish()
     return state()
@@ -451,7 +457,7 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
     play: (p, by) => play(p.on as boolean, by),
     restart: (_p, by) =>
       serial(async () => {
-        playing = false
+        stopPlaying()
         await restart(by)
         return state()
       }),
@@ -521,7 +527,7 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
     },
     reset: async (_p, by) => {
       epoch += 1
-      playing = false
+      stopPlaying()
       await queue
       settings = defaults()
       random = null
@@ -542,7 +548,7 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
     },
     stop: () => {
       epoch += 1
-      playing = false
+      stopPlaying()
     },
   }
 }
