@@ -34,7 +34,10 @@ test('a new learner steps through the cache-aside race by hand, then stops it th
     await finishStep(page, 'miss-and-read')
 
     // 3. B writes version 2 and deletes the key (there is nothing to delete yet)
-    await stepOnce(page, 3)
+    // The next step's card is a button too; the others wait their turn.
+    await expect(page.getByRole('button', { name: /^Step 4, Writer B/ })).toBeDisabled()
+    await page.getByRole('button', { name: /^Step 3, Writer B: UPDATE/ }).click()
+    await expect(raceStep(page, 3)).toHaveAttribute('data-status', 'done')
     await stepOnce(page, 4)
     await expect(raceStep(page, 3)).toContainText('committed v2')
     await expect(raceStep(page, 4)).toContainText('nothing cached to delete')

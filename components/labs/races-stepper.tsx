@@ -81,7 +81,7 @@ export function RaceStepper() {
         </span>
       </div>
 
-      <Script steps={state.steps} next={state.next} />
+      <Script steps={state.steps} next={state.next} canRun={!state.playing} onRun={() => void run('step')} />
       <Values values={state.values} keyName={state.key} />
       <Outcome state={state} />
       {error && (
@@ -145,7 +145,18 @@ function DoubleDeleteTiming({
   )
 }
 
-function Script({ steps, next }: { steps: RaceStepView[]; next: number }) {
+/** Each step is a button; only the next one can run, so the order stays the script's. */
+function Script({
+  steps,
+  next,
+  canRun,
+  onRun,
+}: {
+  steps: RaceStepView[]
+  next: number
+  canRun: boolean
+  onRun(): void
+}) {
   return (
     <ol className="grid grid-cols-2 gap-x-2 gap-y-1.5 text-xs" aria-label="The interleaving" data-testid="race-script">
       <li className="font-semibold tracking-wide text-zinc-500 uppercase" aria-hidden="true">
@@ -168,7 +179,15 @@ function Script({ steps, next }: { steps: RaceStepView[]; next: number }) {
           data-status={s.status}
           data-tone={s.tone}
         >
-          <StepCard step={s} n={i + 1} current={i === next} />
+          <button
+            type="button"
+            className="block w-full rounded-md text-left focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-500 enabled:cursor-pointer enabled:hover:bg-sky-50 dark:enabled:hover:bg-sky-950/40"
+            disabled={i !== next || !canRun}
+            onClick={onRun}
+            aria-label={`Step ${i + 1}, ${ACTOR[s.actor].name}: ${s.text}${s.result ? ` (${s.result})` : ''}`}
+          >
+            <StepCard step={s} n={i + 1} current={i === next} />
+          </button>
         </li>
       ))}
     </ol>
@@ -177,9 +196,9 @@ function Script({ steps, next }: { steps: RaceStepView[]; next: number }) {
 
 function StepCard({ step: s, n, current }: { step: RaceStepView; n: number; current: boolean }) {
   return (
-    <div
+    <span
       className={cn(
-        'rounded-md border px-2 py-1.5',
+        'block rounded-md border px-2 py-1.5',
         s.status === 'done'
           ? 'border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60'
           : 'border-dashed border-zinc-300 dark:border-zinc-700',
@@ -187,7 +206,7 @@ function StepCard({ step: s, n, current }: { step: RaceStepView; n: number; curr
         s.status === 'running' && 'animate-pulse',
       )}
     >
-      <div className="flex items-center gap-1.5">
+      <span className="flex items-center gap-1.5">
         <span className={cn('rounded px-1 font-mono text-[10px] font-bold', ACTOR[s.actor].chip)}>
           {n}·{s.actor}
         </span>
@@ -204,21 +223,21 @@ function StepCard({ step: s, n, current }: { step: RaceStepView; n: number; curr
         >
           {s.status}
         </span>
-      </div>
+      </span>
       <code className="mt-0.5 block font-mono text-[11px] break-words">{s.text}</code>
       {s.result && (
-        <p
+        <span
           className={cn(
-            'mt-0.5',
+            'mt-0.5 block',
             s.tone === 'bad' && 'font-semibold text-rose-700 dark:text-rose-300',
             s.tone === 'good' && 'font-semibold text-emerald-700 dark:text-emerald-400',
             !s.tone && 'text-zinc-600 dark:text-zinc-400',
           )}
         >
           → {s.result}
-        </p>
+        </span>
       )}
-    </div>
+    </span>
   )
 }
 

@@ -180,7 +180,7 @@ export const racesLab: LabSpec = {
     {
       id: 'actors',
       title: 'Three clients, one key',
-      body: 'The race panel above the key inspector is a script in two columns: reader A on the left, writer B on the right, and a last read by a third client, C. Each Step runs one real operation (a GET, a SELECT, an UPDATE, a DEL, a SET or a Lua script) and shows what it found.\n\nOn the timeline every row carries the letter of the client that made it, and the panel shows what the cache and the database hold after each step.',
+      body: 'The race panel above the key inspector is a script in two columns: reader A on the left, writer B on the right, and a last read by a third client, C. Each press of Step (or of the next step’s card) runs one real operation (a GET, a SELECT, an UPDATE, a DEL, a SET or a Lua script) and shows what it found.\n\nOn the timeline every row carries the letter of the client that made it, and the panel shows what the cache and the database hold after each step.',
       look: 'timeline',
     },
     {
@@ -301,7 +301,7 @@ export const racesLab: LabSpec = {
       id: 'leases-how',
       question: 'How do leases (as in memcache) stop stale sets?',
       answer:
-        'On a miss the cache gives the first reader a lease token and tells later readers to wait. A delete of the key revokes the token. A fill is accepted only with the token that is current, so a reader whose row was read before a write cannot store it. As a bonus only one reader per miss goes to the database to fill, which also damps a stampede on a hot key.',
+        'On a miss the cache gives the first reader a lease token and tells later readers to wait. A delete of the key revokes the token. A fill is accepted only with the token that is current, so a reader whose row was read before a write cannot store it. Only one reader per miss fills; in memcache the others retry a moment later instead of all querying the database, which also damps a stampede on a hot key (here they read the database without filling).',
       tradeoff:
         'Readers that are told to wait add latency or read the database without filling, and a lease holder that dies blocks fills until its lease expires.',
       demo: 'lease-tokens',

@@ -311,6 +311,37 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('races lab on %s', (data
     expect(extra.events).toEqual([])
   })
 
+  it('a refused fill leaves no expectation behind: a SET from outside right after it shows as outside', async () => {
+    const lab = await labRoom()
+    await lab.act('setStrategy', { strategy: 'versioned' })
+    for (let i = 0; i < 5; i++) await lab.act('step')
+    expect(lab.state().steps[4]).toMatchObject({ result: 'refused: older than the delete of v2' })
+    // The script might have SET user:1 (set, expire); it did not, so the engine expects neither.
+    const before = lab.c.last
+    await redis.check.set(lab.full(U), '{"version":7}', 'PX', 5000)
+    const seen = await lab.c.waitFor({ kind: 'set', key: U }, { afterSeq: before })
+    expect(seen).toMatchObject({ src: 'outside', data: { version: 7 } })
+  })
+
+  it('a step that fails (Redis unreachable for B’s delete) is shown as failed, and the interleaving goes on', async () => {
+    const lab = await labRoom()
+    for (let i = 0; i < 3; i++) await lab.act('step')
+    await lab.act('fault', { target: 'cache-write', times: 1 })
+    const failed = await lab.act('step')
+    expect(rows(failed.events)).toEqual([
+      ['B', 'client', 'request', U],
+      ['-', 'cache', 'fault', null],
+      ['B', 'cache', 'cache-error', U],
+      ['B', 'client', 'response', U],
+    ])
+    expect(lab.state().steps[3]).toMatchObject({ status: 'done', tone: 'bad' })
+    expect(lab.state().steps[3]!.result).toMatch(/^failed: /)
+    expect(lab.state().next).toBe(4)
+    await lab.act('step')
+    await lab.act('step')
+    expect(lab.state()).toMatchObject({ next: 6, outcome: 'stale' })
+  })
+
   it('rejects parameters outside the schema’s bounds, naming the field', async () => {
     const lab = await labRoom()
     const bad: [string, Record<string, unknown>][] = [
