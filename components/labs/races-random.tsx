@@ -7,7 +7,7 @@ import { RACE_LIMITS, RACE_STRATEGIES, type RandomResult, type RacesLabState } f
 import { useRoom } from '../room-provider'
 import { useLabAction } from '../use-lab-action'
 import { Button } from '../ui/button'
-import { Slider } from '../ui/field'
+import { Segmented, Slider } from '../ui/field'
 import { Panel } from '../ui/panel'
 
 type Form = {
@@ -38,9 +38,12 @@ export function RaceRandom() {
   const { run, error } = useLabAction('races')
   const [form, setForm] = useState<Form>(DEFAULTS)
   const set = (k: keyof Form) => (v: number) => setForm((f) => ({ ...f, [k]: v }))
+  const [view, setView] = useState<'all' | 'last'>('all')
   const random = state?.random ?? null
+  const totals = state?.randomTotals ?? null
   const running = random !== null && random.finishedAt === null
-  const results = random?.results ?? []
+  const several = !running && totals !== null && totals.runs > 1
+  const results = several && view === 'all' ? totals.results : (random?.results ?? [])
   const most = Math.max(1, ...results.map((r) => r.staleReads))
 
   return (
@@ -130,6 +133,17 @@ export function RaceRandom() {
           {random.settings.delayMs} ms.
         </p>
       )}
+      {several && (
+        <Segmented<'all' | 'last'>
+          label="Which runs"
+          value={view}
+          onChange={setView}
+          options={[
+            { value: 'all', label: `All ${totals.runs} runs with these settings` },
+            { value: 'last', label: 'Last run' },
+          ]}
+        />
+      )}
       {results.length > 0 && (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-xs" data-testid="race-results">
@@ -169,7 +183,8 @@ export function RaceRandom() {
           <p className="mt-2 text-[11px] text-zinc-500">
             Every strategy has a few stale reads in the moment between a write&apos;s commit and its invalidation. The
             race is the write-backs: an old row stored after that invalidation, stale until something deletes it again
-            or the TTL ends it. A window still open when the run ended is counted until the TTL.
+            or the TTL ends it. A window still open when the run ended is counted until the TTL. One run is a handful of
+            races: run it a few times and compare the totals.
           </p>
         </div>
       )}

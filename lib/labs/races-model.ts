@@ -148,6 +148,13 @@ export interface LabStat {
   warn?: boolean
 }
 
+/** Every finished run with the same settings, added up: one run is noisy, several converge. */
+export interface RandomTotals {
+  runs: number
+  /** Counts summed; the longest window and the oldest stale read are the largest seen. */
+  results: RandomResult[]
+}
+
 /** The races lab's state as the engine publishes it. */
 export interface RacesLabState {
   strategy: RaceStrategyId
@@ -167,6 +174,7 @@ export interface RacesLabState {
   reread: { stale: boolean; version: number | null; from: 'cache' | 'db' | 'none' } | null
   values: RaceValues | null
   random: RandomRun | null
+  randomTotals: RandomTotals | null
   /** The database profile picked last; 'custom' after a latency set some other way. */
   dbProfile: DbProfile | 'custom'
   dbLatencyMs: number

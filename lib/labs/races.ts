@@ -271,7 +271,7 @@ export const racesLab: LabSpec = {
     {
       id: 'randomised',
       title: 'Let many clients race',
-      body: 'A script proves a mechanism; traffic shows how often it bites. The randomised mode runs readers and writers concurrently against all four strategies, each on its own keys, with the database profile you pick, and counts stale reads, stale write-backs and how long keys stayed stale. Try the jittery database profile and compare.',
+      body: 'A script proves a mechanism; traffic shows how often it bites. The randomised mode runs readers and writers concurrently against all four strategies, each on its own keys, with the database profile you pick, and counts stale reads, stale write-backs and how long keys stayed stale. Expect the version check and leases to let no write-back through, naive to leave some stale until the TTL, and double delete to let as many happen but cap each at its delay. One run is a handful of races: run it a few times, and try the jittery database profile.',
       task: 'Press "Run" in the randomised mode panel.',
       run: [{ action: 'race', params: {} }],
       look: 'charts',
@@ -292,7 +292,7 @@ export const racesLab: LabSpec = {
       id: 'double-delete-enough',
       question: 'Does delayed double delete fix the race?',
       answer:
-        'It narrows the window; it does not close it. The writer deletes, waits, and deletes again, which removes a stale row a slow reader put back during the wait. A reader slower than the delay still fills after the second delete, and that row stays until the TTL. The delay has to outlast the slowest query-to-fill time, which nobody can bound: GC pauses, retries, a slow network.',
+        'It narrows the window; it does not close it. The writer deletes, waits, and deletes again, which removes a stale row a slow reader put back during the wait. A reader slower than the delay still fills after the second delete, and that row stays until the TTL. The delay has to outlast the slowest query-to-fill time, which nobody can bound: GC pauses, retries, a slow network. It does not make the race rarer, only shorter: a stale row it catches still lives for up to the delay.',
       tradeoff:
         'Cheap to add (no scripts, no versions), but it is a timing bet: every write pays a second delete and another miss, a long delay serves stale data for up to the delay, and a short one lets slow fills through.',
       demo: 'double-delete-timing',

@@ -414,6 +414,21 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('races lab on %s', (data
         'Stale reads · Double delete',
       ]),
     )
+    // A second run with the same settings adds up with the first; the stats show the totals.
+    const second = (await lab.act('race', { ...params, wait: true })).result as unknown as RandomRun
+    const totals = lab.state().randomTotals!
+    expect(totals.runs).toBe(2)
+    expect(totals.results.map((r) => r.reads)).toEqual(run.results.map((r, i) => r.reads + second.results[i]!.reads))
+    expect(totals.results.map((r) => r.staleFills)).toEqual(
+      run.results.map((r, i) => r.staleFills + second.results[i]!.staleFills),
+    )
+    expect(lab.state().stats.find((s) => s.label === 'Stale reads · Naive')).toMatchObject({
+      value: totals.results[0]!.staleReads,
+      hint: expect.stringContaining('(2 runs)'),
+    })
+    // Other settings start the totals over.
+    await lab.act('race', { ...params, durationMs: 1000, wait: true })
+    expect(lab.state().randomTotals!.runs).toBe(1)
     await nothingFromOutside(lab)
   })
 

@@ -180,6 +180,27 @@ async function later(
     .catch(() => undefined)
 }
 
+/** Two runs' figures for the same strategy, added up (the longest window and stale read: the larger). */
+export function addResults(a: RandomResult, b: RandomResult): RandomResult {
+  return {
+    strategy: a.strategy,
+    users: a.users,
+    reads: a.reads + b.reads,
+    hits: a.hits + b.hits,
+    writes: a.writes + b.writes,
+    staleReads: a.staleReads + b.staleReads,
+    staleReadsAfterFills: a.staleReadsAfterFills + b.staleReadsAfterFills,
+    maxStaleReadMs: Math.max(a.maxStaleReadMs, b.maxStaleReadMs),
+    staleFills: a.staleFills + b.staleFills,
+    stoppedFills: a.stoppedFills + b.stoppedFills,
+    windows: {
+      count: a.windows.count + b.windows.count,
+      maxMs: Math.max(a.windows.maxMs, b.windows.maxMs),
+      totalMs: a.windows.totalMs + b.windows.totalMs,
+    },
+  }
+}
+
 function result(t: Tally, until: number): RandomResult {
   const { windows, writeBacks, staleFromFills } = measureRun(t.changes, until)
   return {

@@ -21,6 +21,7 @@ import {
   type RaceValues,
   type RacesLabState,
   type RandomRun,
+  type RandomTotals,
   type RandomSettings,
 } from '../../../lib/labs/races-model'
 import { errors } from '../errors'
@@ -34,7 +35,7 @@ import { naive } from '../strategies/race-naive'
 import { versioned } from '../strategies/versioned-fill'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
-import { runRandomised } from './races-random'
+import { addResults, runRandomised } from './races-random'
 import { raceScript } from './races-script'
 
 export const STRATEGIES: Record<RaceStrategyId, RaceStrategy> = {
@@ -211,6 +212,9 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
     playRun += 1
   }
   let random: RandomRun | null = null
+  let randomTotals: RandomTotals | null = null
+  /** The settings the totals were made with: a run with other settings starts them over. */
+  let totalsOf = ''
   let reread: RacesLabState['reread'] = null
   let randomRunning = false
   /** Bumped by reset, so a randomised run or an auto-play started before it stops. */
@@ -249,6 +253,7 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
     reread,
     values,
     random,
+    randomTotals,
     dbProfile: settings.dbProfile,
     dbLatencyMs: settings.dbLatencyMs,
     dbJitterMs: settings.dbJitterMs,
@@ -275,12 +280,14 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
               : 'C has not read yet',
       },
     ]
-    for (const r of random?.results ?? []) {
+    const shown = randomTotals && random?.finishedAt ? randomTotals : random ? { runs: 1, results: random.results } : null
+    for (const r of shown?.results ?? []) {
+      const over = shown!.runs > 1 ? ` (${shown!.runs} runs)` : ''
       out.push({
         label: `Stale reads · ${RACE_STRATEGIES[r.strategy].label}`,
         value: r.staleReads,
         warn: r.staleReads > 0,
-        hint: `${r.staleFills} write-backs, longest window ${formatMs(r.windows.maxMs)}`,
+        hint: `${r.staleFills} write-backs, longest window ${formatMs(r.windows.maxMs)}${over}`,
       })
     }
     return out
@@ -430,6 +437,12 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
       )
       if (epoch === mine && random) {
         random = { ...random, results, progress: 1, finishedAt: Date.now() }
+        const key = JSON.stringify(random.settings)
+        const sameAs = randomTotals !== null && totalsOf === key
+        randomTotals = sameAs
+          ? { runs: randomTotals!.runs + 1, results: randomTotals!.results.map((r, i) => addResults(r, results[i]!)) }
+          : { runs: 1, results }
+        totalsOf = key
         publish()
       }
       return random
@@ -531,6 +544,7 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
       await queue
       settings = defaults()
       random = null
+      randomTotals = null
       const cleared = await resetRoom(room, env)
       rebuild()
       await refresh()
