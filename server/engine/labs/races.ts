@@ -5,6 +5,7 @@
  * state, with what the cache and the database hold after each step. The strategies are in
  * ../strategies/race-naive.ts, versioned-fill.ts, leases.ts and double-delete.ts.
  */
+import { formatMs } from '../../../lib/describe'
 import type { Actor } from '../../../lib/events'
 import { dataKey, guardKey } from '../../../lib/keys'
 import { racesLab } from '../../../lib/labs/races'
@@ -280,7 +281,8 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
               : 'C has not read yet',
       },
     ]
-    const shown = randomTotals && random?.finishedAt ? randomTotals : random ? { runs: 1, results: random.results } : null
+    const shown =
+      randomTotals && random?.finishedAt ? randomTotals : random ? { runs: 1, results: random.results } : null
     for (const r of shown?.results ?? []) {
       const over = shown!.runs > 1 ? ` (${shown!.runs} runs)` : ''
       out.push({
@@ -523,7 +525,6 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
       if (wait) return run
       // Started: the answer is the run as it stands; progress and results follow in the lab's state.
       run.catch(() => undefined)
-      await Promise.resolve()
       return random
     },
     dbProfile: async (p) => {
@@ -538,18 +539,18 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
       publish()
       return state()
     },
-    reset: async (_p, by) => {
+    reset: async () => {
       epoch += 1
       stopPlaying()
-      await queue
-      settings = defaults()
-      random = null
-      randomTotals = null
-      const cleared = await resetRoom(room, env)
-      rebuild()
-      await refresh()
-      void by
-      return { ...state(), ...cleared }
+      return serial(async () => {
+        settings = defaults()
+        random = null
+        randomTotals = null
+        const cleared = await resetRoom(room, env)
+        rebuild()
+        await refresh()
+        return { ...state(), ...cleared }
+      })
     },
   }
 
@@ -569,10 +570,6 @@ function createRacesLab(room: Room, env: LabEnv): LabInstance {
 
 function describeRandom(s: RandomSettings): string {
   return `${s.readers} readers and ${s.writers} writers per strategy over ${s.keys} key${s.keys === 1 ? '' : 's'} for ${s.durationMs / 1000} s`
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
 }
 
 export const racesLabDefinition: LabDefinition = { spec: racesLab, create: createRacesLab }
