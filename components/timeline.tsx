@@ -68,7 +68,7 @@ export function Timeline() {
     const q = filter.trim().toLowerCase()
     if (!q) return all
     return all.filter(
-      (e) => e.kind.includes(q) || e.key?.toLowerCase().includes(q) || e.lane.includes(q) || e.req === q,
+      (e) => e.kind.includes(q) || e.key?.toLowerCase().includes(q) || e.lane.includes(q) || e.req === q || e.node?.toLowerCase() === q,
     )
     // eventsVersion changes whenever the log does; the log array itself is mutated in place.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -245,6 +245,7 @@ const Row = memo(function Row({
       data-lane={e.lane}
       data-key={e.key}
       data-src={e.src}
+      data-node={e.node}
       onMouseEnter={() => onHover(e.req)}
       onMouseLeave={() => onHover(undefined)}
       className={cn(
@@ -275,7 +276,8 @@ const Row = memo(function Row({
 function Chip({ event: e }: { event: LabEvent }) {
   const src = sourceLabel(e)
   const text = detail(e)
-  const title = [label(e), e.key, text, src && `by ${src}`, e.req && `request ${e.req}`].filter(Boolean).join(' · ')
+  const what = e.kind === 'request' && e.data.label ? e.data.label : label(e)
+  const title = [what, e.key, text, src && `by ${src}`, e.node && `on ${e.node}`, e.req && `request ${e.req}`].filter(Boolean).join(' · ')
   return (
     <span
       title={title}
@@ -284,6 +286,11 @@ function Chip({ event: e }: { event: LabEvent }) {
         KIND_STYLE[e.kind] ?? 'bg-zinc-100 dark:bg-zinc-800',
       )}
     >
+      {e.node && (
+        <span className="rounded bg-black/10 px-1 font-mono text-[10px] font-bold dark:bg-white/15" data-testid="node-tag">
+          {e.node}
+        </span>
+      )}
       <span className="font-semibold">{label(e)}</span>
       {e.key && <span className="font-mono text-[11px] opacity-80">{e.key}</span>}
       {text && <span className="truncate opacity-80">{text}</span>}

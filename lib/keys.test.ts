@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dataKey, entityOf, isInternalKey, parseRoomKey, roomKeys, roomPrefix } from './keys'
+import { dataKey, entityOf, guardKey, isInternalKey, parseRoomKey, roomKeys, roomPrefix } from './keys'
 
 describe('roomKeys', () => {
   it('builds every key of a room under one prefix', () => {
@@ -75,5 +75,10 @@ describe('data keys and entities', () => {
   it('has no entity for other keys', () => {
     for (const key of ['user:1:posts', 'session:1', 'user:', 'users:1', 'user', ''])
       expect(entityOf(key), key).toBeUndefined()
+  })
+
+  it('names the guard keys of a data key; they cache no row', () => {
+    expect([guardKey.tombstone('user:1'), guardKey.lease('user:1')]).toEqual(['tomb:user:1', 'lease:user:1'])
+    for (const key of [guardKey.tombstone('user:1'), guardKey.lease('user:1')]) expect(entityOf(key), key).toBeUndefined()
   })
 })

@@ -52,6 +52,15 @@ export const dataKey = {
 }
 
 /**
+ * Keys that guard a data key against the cache-aside race (the races lab): the tombstone a version-checked
+ * delete leaves (`tomb:user:1`) and the lease a miss hands out (`lease:user:1`). They cache no row.
+ */
+export const guardKey = {
+  tombstone: (key: string) => `tomb:${key}`,
+  lease: (key: string) => `lease:${key}`,
+}
+
+/**
  * The database row a data key caches, for the consistency oracle and the inspector: `user:1`, a versioned
  * `v2:user:1`, and a user's `user:1:profile` all cache users row 1. Keys that cache a list or a page
  * (`user:1:posts`, `user:1:feed:2`) cache no single row.

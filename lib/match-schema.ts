@@ -11,7 +11,7 @@ export const EventMatcher = z.object({
   lane: Lane.optional(),
   key: z.string().optional(),
   src: Source.optional(),
-  node: z.string().optional(),
+  node: z.string().max(32).optional(),
   data: z.record(z.string(), Scalar).optional(),
 }) satisfies z.ZodType<M.EventMatcher>
 

@@ -28,6 +28,13 @@ describe('matches', () => {
     expect(matches(hit, { kind: 'hit', data: { version: 2, ms: 0.4 } })).toBe(false)
   })
 
+  it('matches on the node (app server, or race actor) that produced the event', () => {
+    const byB = event('del', 'cache', { existed: true }, 'user:1', { src: 'app', node: 'B' })
+    expect(matches(byB, { kind: 'del', node: 'B' })).toBe(true)
+    expect(matches(byB, { kind: 'del', node: 'A' })).toBe(false)
+    expect(matches(hit, { kind: 'hit', node: 'B' })).toBe(false)
+  })
+
   it('does not match a source or data field the event lacks', () => {
     expect(matches(miss, { kind: 'miss', src: 'app' })).toBe(false)
     expect(matches(miss, { kind: 'miss', data: { version: 1 } })).toBe(false)

@@ -11,7 +11,7 @@ export interface EventMatcher {
   lane?: Lane
   key?: string
   src?: Source
-  /** The app server (or actor) that did it. */
+  /** The app server instance, or the actor of a scripted race (`A`, `B`, `C`), that produced the event. */
   node?: string
   /** Each listed data field must equal the given value. */
   data?: Record<string, string | number | boolean>

@@ -28,6 +28,11 @@ export interface CacheDeps {
 
 export type CacheRead<T> = { hit: true; value: T } | { hit: false }
 
+/** A change a Lua script made to one of its keys, as its caller reads it from the reply. */
+export type ScriptEffect =
+  | { key: string; op: 'set'; ttlMs: number | null; version?: number; record?: boolean }
+  | { key: string; op: 'del'; existed: boolean; record?: boolean }
+
 export interface ScanStep {
   /** The cursor to pass next; '0' when the iteration is complete. */
   next: string
@@ -175,6 +180,70 @@ export class RoomCache {
     const ms = roundMs(performance.now() - started)
     this.record(make('command', 'cache', { cmd, ms, detail: opts.detail?.(result) }, key, this.ctx))
     return result
+  }
+
+  /**
+   * Runs a Lua script on room keys (`run` gets the full keys, in the order of `keys`) and records it as a
+   * `command` event. A script's changes depend on what it finds, so the caller says which keyspace
+   * notifications each key may produce (`may`, by index of `keys`) and, from the reply, which changes it made
+   * (`effects`): each is recorded as the same `set` or `del` event a plain SET or DEL records (unless `record`
+   * is false: the strategy records its own event for it, a lease say), and notifications the script did not
+   * cause stop being expected. Honours the cache-write fault like every write.
+   */
+  async script<T>(
+    name: string,
+    keys: readonly string[],
+    run: (redis: Redis, fullKeys: string[]) => Promise<T>,
+    opts: {
+      may: readonly (readonly Notification[])[]
+      effects(reply: T): ScriptEffect[]
+      detail?(reply: T): string
+    },
+  ): Promise<T> {
+    const fulls = keys.map((k) => this.deps.full(k))
+    fulls.forEach((full, i) => this.deps.observer.expect(full, opts.may[i] ?? []))
+    const started = performance.now()
+    const sentAt = Date.now()
+    let reply: T
+    try {
+      const redis = this.deps.faults.take('cache-write') ? deadRedis() : this.deps.redis
+      reply = await run(redis, fulls)
+    } catch (err) {
+      fulls.forEach((full, i) => {
+        for (const n of opts.may[i] ?? []) this.deps.observer.unexpect(full, n)
+      })
+      throw this.failed(`eval ${name}`, keys[0] ?? name, err)
+    }
+    const ms = roundMs(performance.now() - started)
+    this.record(make('command', 'cache', { cmd: `EVAL ${name}`, ms, detail: opts.detail?.(reply) }, keys[0], this.ctx))
+    const effects = opts.effects(reply)
+    keys.forEach((key, i) => {
+      const full = fulls[i]!
+      const caused: Notification[] = []
+      for (const e of effects) {
+        if (e.key !== key) continue
+        if (e.op === 'set') {
+          caused.push('set')
+          if (e.ttlMs !== null) caused.push('expire')
+          if (e.ttlMs === null) this.deps.watch.cancel(full)
+          else this.deps.watch.schedule(full, sentAt + e.ttlMs)
+        } else {
+          if (e.existed) caused.push('del')
+          this.deps.watch.cancel(full)
+        }
+      }
+      for (const n of opts.may[i] ?? []) {
+        const at = caused.indexOf(n)
+        if (at >= 0) caused.splice(at, 1)
+        else this.deps.observer.unexpect(full, n)
+      }
+    })
+    for (const e of effects) {
+      if (e.record === false) continue
+      if (e.op === 'set') this.record(make('set', 'cache', { ttlMs: e.ttlMs, version: e.version }, e.key, this.app()))
+      else this.record(make('del', 'cache', { existed: e.existed }, e.key, this.app()))
+    }
+    return reply
   }
 
   /** The context for events of changes this app made. */

@@ -4,7 +4,7 @@
  * consistency oracle) and opens request scopes through which strategies reach the cache and the database.
  */
 import type { Redis } from 'ioredis'
-import { make, roundMs, type Actor, type EventInput, type LabEvent } from '../../lib/events'
+import { make, roundMs, type Actor, type DataOf, type EventInput, type Kind, type LabEvent, type Lane } from '../../lib/events'
 import { entityKey, roomKeys } from '../../lib/keys'
 import type { Database } from '../db/database'
 import type { CacheObserver } from './cache-observer'
@@ -13,7 +13,7 @@ import { createClient } from '../redis/connections'
 import { RedisProxy, targetOf, viaProxy, type ProxyMode } from './redis-proxy'
 import { RoomFaults } from './faults'
 import { RoomMetrics } from './metrics'
-import { Oracle } from './oracle'
+import { Oracle, type ReadVerdict } from './oracle'
 import type { Recorder } from './recorder'
 import { RoomCache, type CacheDeps } from './room-cache'
 import { RoomDb, type DbDeps } from './room-db'
@@ -55,19 +55,25 @@ export class Scope {
 
   /**
    * Records a stale read if `served` is older than the database's version of the entity, and a dirty read if
-   * it is newer (a version the database never committed).
+   * it is newer (a version the database never committed); returns the oracle's verdict on staleness.
    */
-  checkFreshness(key: string, served: number | undefined): void {
-    if (served === undefined) return
+  checkFreshness(key: string, served: number | undefined): ReadVerdict {
+    if (served === undefined) return { stale: false }
     const entity = entityKey(key)
     const verdict = this.room.oracle.judge(entity, served, Date.now())
     if (verdict.stale) {
       const data = { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }
       this.room.record(make('stale-read', 'app', data, key, this.ctx))
-      return
+      return verdict
     }
     const truth = this.room.oracle.uncommitted(entity, served)
     if (truth !== undefined) this.room.record(make('dirty-read', 'app', { cached: served, truth }, key, this.ctx))
+    return verdict
+  }
+
+  /** Records an event of this request that a strategy decides itself (a lease granted, a fill refused). */
+  record<K extends Kind>(kind: K, lane: Lane, data: DataOf<K>, key?: string): void {
+    this.room.record(make(kind, lane, data, key, this.ctx))
   }
 }
 

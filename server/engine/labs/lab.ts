@@ -1,4 +1,5 @@
 /** What the engine needs from a running lab: its settings for the UI, its actions, reset and stop. */
+import type { Redis } from 'ioredis'
 import type { Actor } from '../../../lib/events'
 import type { LabSpec } from '../../../lib/labs/types'
 import type { ServerL1 } from '../../../lib/protocol'
@@ -7,6 +8,11 @@ import type { Room } from '../room'
 
 export interface LabEnv {
   db: Database
+  /**
+   * The command connection, for reads that are the lab looking (as the key inspector does), never the app
+   * acting: nothing sent on it is recorded. The app's own commands go through a request scope.
+   */
+  redis: Redis
   /** Tells the room's browsers the lab's settings changed. */
   publishState(state: unknown): void
   /** Deletes the room's cached data keys (not its event stream), recording each delete. */
