@@ -51,7 +51,7 @@ export function label(e: LabEvent): string {
 export function detail(e: LabEvent): string {
   switch (e.kind) {
     case 'request':
-      return e.data.by === 'you' ? '' : `by ${e.data.by}`
+      return e.data.label ? `by ${e.data.label}` : e.data.by === 'you' ? '' : `by ${e.data.by}`
     case 'response': {
       const from = e.data.from && e.data.from !== 'none' ? ` from ${e.data.from}` : ''
       const v = e.data.version !== undefined ? ` v${e.data.version}` : ''

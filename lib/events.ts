@@ -19,8 +19,9 @@ export type Lane = z.infer<typeof Lane>
 export const Source = z.enum(['app', 'outside', 'redis'])
 export type Source = z.infer<typeof Source>
 
-/** Who asked for a request: the learner's button, the repeating load, a demo, a walkthrough step, the API. */
-export const Actor = z.enum(['you', 'load', 'demo', 'walkthrough', 'api'])
+/** Who asked for a request: the learner's button, the repeating load, a demo, a walkthrough step, the API,
+ * or in a classroom the host or a participant (whose name is the request's label). */
+export const Actor = z.enum(['you', 'load', 'demo', 'walkthrough', 'api', 'host', 'participant'])
 export type Actor = z.infer<typeof Actor>
 
 const ms = z.number().nonnegative()

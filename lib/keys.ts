@@ -9,7 +9,7 @@ export function roomPrefix(room: string): string {
 }
 
 /** Internal keys of a room: its event stream, its metadata, its invalidation bus. Never data, never shown as cache events. */
-export const INTERNAL_KEYS = ['events', 'meta', 'bus'] as const
+export const INTERNAL_KEYS = ['events', 'meta', 'bus', 'owner'] as const
 
 export function roomKeys(room: string) {
   const prefix = roomPrefix(room)
@@ -19,6 +19,8 @@ export function roomKeys(room: string) {
     full: (key: string) => prefix + key,
     events: `${prefix}events`,
     meta: `${prefix}meta`,
+    /** Which server instance runs the room's engine (when several share one Redis). */
+    owner: `${prefix}owner`,
     /** The event-driven lab's invalidation stream (its Kafka topic). */
     bus: `${prefix}bus`,
     /** The event-driven lab's Pub/Sub channel (a channel, not a key). */

@@ -17,6 +17,16 @@ export const LIMITS = {
   ttlSeconds: 86_400,
   /** Longest display name or free-text field. */
   textLength: 60,
+  /** Longest participant display name. */
+  nameLength: 30,
+  /** Fires a participant may send per second (and in a burst). */
+  participantFiresPerSecond: 5,
+  participantFireBurst: 10,
+  /** Requests one participant's press sends into the lab. */
+  requestsPerFire: 10,
+  /** Options a poll may have, and the longest question. */
+  pollOptions: 6,
+  pollQuestionLength: 200,
   /** Events one replay page may return. */
   replayPage: 2000,
   /** Keys the inspector lists. */

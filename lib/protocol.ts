@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { LIMITS } from './limits'
 import type { LabEvent } from './events'
+import type { Presence, SessionState } from './session'
 
 export const RoomId = z.string().regex(/^[a-z0-9]{6,32}$/, 'a room id is 6 to 32 lowercase letters and digits')
 
@@ -22,6 +23,41 @@ export const ActionMessage = z.looseObject({
   action: z.string().min(1).max(32),
 })
 export const InspectMessage = z.object({ room: RoomId })
+
+export const SessionCode = z
+  .string()
+  .transform((s) => s.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[A-HJ-NP-Z2-9]{6}$/, 'a session code is 6 letters and digits, like KQ7-M3X'))
+export const HostMessage = z.object({ code: SessionCode, secret: z.string().regex(/^[0-9a-f]{48}$/, 'not a host secret') })
+export const JoinSessionMessage = z.object({
+  code: SessionCode,
+  name: z.string().trim().min(1, 'a display name is needed').max(LIMITS.nameLength),
+  participant: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+})
+const PollOptionMessage = z.object({
+  label: z.string().trim().min(1).max(60),
+  min: z.number().int().min(0).optional(),
+  max: z.number().int().min(0).optional(),
+})
+export const ControlMessage = z.object({ code: SessionCode, secret: z.string().regex(/^[0-9a-f]{48}$/) }).and(
+  z.discriminatedUnion('op', [
+    z.object({ op: z.literal('view'), lab: z.string().min(1).max(32), step: z.number().int().min(0).max(50) }),
+    z.object({ op: z.literal('participation'), participation: z.enum(['watch', 'fire']) }),
+    z.object({ op: z.literal('presenter'), on: z.boolean() }),
+    z.object({
+      op: z.literal('poll-open'),
+      question: z.string().trim().min(1).max(LIMITS.pollQuestionLength),
+      options: z.array(PollOptionMessage).min(2).max(LIMITS.pollOptions),
+      metric: z.enum(['dbQueries', 'staleReads', 'misses', 'hits']).nullable().default(null),
+    }),
+    z.object({ op: z.literal('poll-close') }),
+    z.object({ op: z.literal('poll-reveal') }),
+    z.object({ op: z.literal('poll-clear') }),
+    z.object({ op: z.literal('end') }),
+  ]),
+)
+export const AnswerMessage = z.object({ code: SessionCode, option: z.number().int().min(0).max(LIMITS.pollOptions - 1) })
+export const FireMessage = z.object({ code: SessionCode })
 
 export interface ApiError {
   code: string
@@ -108,7 +144,20 @@ export interface ServiceStatus {
   notifications: boolean
 }
 
+export interface SessionJoined {
+  session: SessionState
+  room: RoomInfo
+  /** The participant's own id (kept by the browser to come back as the same person) and name. */
+  participant?: { id: string; name: string }
+  presence: Presence
+}
+
 export interface ClientToServerEvents {
+  'session:host': (msg: unknown, ack: (res: Ack<SessionJoined>) => void) => void
+  'session:join': (msg: unknown, ack: (res: Ack<SessionJoined>) => void) => void
+  'session:control': (msg: unknown, ack: (res: Ack<{ session: SessionState }>) => void) => void
+  'session:answer': (msg: unknown, ack: (res: Ack<{ option: number }>) => void) => void
+  'session:fire': (msg: unknown, ack: (res: Ack<{ sent: number }>) => void) => void
   'room:join': (msg: unknown, ack: (res: Ack<{ room: RoomInfo }>) => void) => void
   'events:replay': (msg: unknown, ack: (res: Ack<ReplayResult>) => void) => void
   action: (msg: unknown, ack: (res: Ack<{ result: unknown }>) => void) => void
@@ -116,6 +165,8 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
+  'session:state': (state: SessionState) => void
+  'session:presence': (presence: Presence) => void
   'events:batch': (batch: { room: string; events: LabEvent[] }) => void
   'lab:state': (state: { room: string; lab: string; state: unknown }) => void
   status: (status: ServiceStatus) => void

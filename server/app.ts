@@ -3,7 +3,9 @@
  * socket.io and (unless a test turns it off) Next.js, all on one HTTP server. `server/index.ts` starts it
  * from the environment; tests start it on port 0 with their own options.
  */
+import { randomBytes } from 'node:crypto'
 import { createServer, type Server as HttpServer } from 'node:http'
+import { hostname } from 'node:os'
 import path from 'node:path'
 import { setEventValidation } from '../lib/events'
 import type { Config } from './config'
@@ -11,12 +13,16 @@ import { openDatabase } from './db/open'
 import type { Database } from './db/database'
 import { apiRouter } from './api/routes'
 import { sendError } from './api/http'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
+import { Redis } from 'ioredis'
+import { EngineRouter } from './cluster/router'
 import { Engine } from './engine/engine'
 import { LabError } from './engine/errors'
 import { Health } from './health'
 import { logger } from './log'
 import { connectRedis, type RedisConnections } from './redis/connections'
 import { resolveRedis, type ResolvedRedis } from './redis/resolve'
+import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
 
 const log = logger('server')
@@ -33,6 +39,8 @@ export interface RunningApp {
   url: string
   port: number
   engine: Engine
+  router: EngineRouter
+  sessions: SessionStore
   redis: RedisConnections
   db: Database
   http: HttpServer
@@ -73,15 +81,18 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
 
     // socket.io attaches to the HTTP server made below; the engine's emitters look it up when they fire.
     const sockets: { io?: LabServer } = {}
+    const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
     const engine = new Engine({
+      instance,
       redis: redis.command,
       redisUrl: resolved.url,
       sub: redis.sub,
       db,
       roomIdleMs: config.roomIdleMs,
       roomEventsMax: config.roomEventsMax,
-      emitBatch: (room, events) => sockets.io && emitBatch(sockets.io, room, events),
-      watched: (room) => (sockets.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
+      emitBatch: (room, events) => sockets.io && emitBatch(sockets.io, room, events, config.cluster),
+      // In a cluster the viewers may be on other instances: every room counts as watched.
+      watched: (room) => config.cluster || (sockets.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
       emitState: (room, lab, state) => sockets.io?.to(room).emit('lab:state', { room, lab, state }),
     })
     await engine.start()
@@ -97,7 +108,9 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     cleanups.push(async () => health.stop())
     const status = () => engine.status(health.redisOk, health.databaseOk, health.databaseDetail)
 
-    const api = apiRouter({ engine, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev })
+    const router = new EngineRouter(engine, config.cluster)
+    const sessions = new SessionStore(redis.command)
+    const api = apiRouter({ engine, router, sessions, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev })
     let handleNext: ((req: Parameters<typeof api.handle>[0], res: Parameters<typeof api.handle>[1]) => Promise<void>) | undefined
     if (nextReady) {
       const app = await nextReady
@@ -116,9 +129,19 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       }
     })
     const socketOpts = { maxMessageBytes: config.maxBodyBytes }
-    const io = createSocketServer(http, socketOpts)
+    let adapter: ReturnType<typeof createAdapter> | undefined
+    if (config.cluster) {
+      // Several instances: broadcasts, presence and forwarded calls go through Redis Streams.
+      const adapterClient = new Redis(resolved.url, { connectionName: 'cachelab:adapter', maxRetriesPerRequest: null })
+      adapterClient.on('error', () => {})
+      cleanups.push(async () => adapterClient.disconnect())
+      adapter = createAdapter(adapterClient, { streamName: 'cachelab:socket.io' })
+      log.info(`cluster mode: instance ${instance}`)
+    }
+    const io = createSocketServer(http, { ...socketOpts, adapter })
     sockets.io = io
-    attachHandlers(io, engine, status, socketOpts)
+    router.attach(io)
+    attachHandlers(io, { engine, router, sessions, status }, socketOpts)
     health.onChange(() => io.emit('status', status()))
     cleanups.push(
       () =>
@@ -135,7 +158,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     const address = http.address()
     const port = typeof address === 'object' && address ? address.port : config.port
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
-    return { url: `http://${host}:${port}`, port, engine, redis, db, http, io, close: cleanup }
+    return { url: `http://${host}:${port}`, port, engine, router, sessions, redis, db, http, io, close: cleanup }
   } catch (err) {
     await cleanup()
     throw err

@@ -22,6 +22,12 @@ const Env = z.object({
   ROOM_EVENTS_MAX: z.coerce.number().int().min(1000).max(1_000_000).default(20_000),
   /** Largest HTTP body or socket message accepted, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
+  /**
+   * Several instances serve the same rooms and sessions (behind a load balancer, sharing one Redis and a
+   * PostgreSQL server): socket.io's Redis Streams adapter connects them and calls for a room are forwarded
+   * to the instance that runs it.
+   */
+  CLUSTER: z.enum(['true', 'false', '1', '0']).default('false'),
   /** debug, info, warn or error. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,6 +37,9 @@ export type Config = ReturnType<typeof resolveConfig>
 
 export function resolveConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = Env.safeParse(env)
+  if (parsed.success && (parsed.data.CLUSTER === 'true' || parsed.data.CLUSTER === '1') && !parsed.data.DATABASE_URL) {
+    throw new ConfigError('CLUSTER=true needs DATABASE_URL: instances can only share a PostgreSQL server, not embedded PGlite.')
+  }
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
@@ -47,6 +56,7 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     roomEventsMax: e.ROOM_EVENTS_MAX,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
   }
 }
 

@@ -86,6 +86,7 @@ export const eventDrivenLab: LabSpec = {
     'server/engine/strategies/two-tier-read.ts',
     'server/engine/labs/event-driven.ts',
   ],
+  classAction: { action: 'readAll', params: { userId: 1 } },
   codeFor: { read: 'readTwoTier', readAll: 'readTwoTier', write: 'writeOnServer' },
   walkthrough: [
     {

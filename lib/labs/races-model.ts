@@ -171,7 +171,7 @@ export interface RacesLabState {
   /** C's read: did it get the current version? null until C has read. */
   outcome: 'stale' | 'fresh' | null
   /** The last "C reads again" since the interleaving started: stale or not, and where the value came from. */
-  reread: { stale: boolean; version: number | null; from: 'cache' | 'db' | 'none' } | null
+  reread: { stale: boolean; version: number | null; from: 'l1' | 'cache' | 'db' | 'none' } | null
   values: RaceValues | null
   random: RandomRun | null
   randomTotals: RandomTotals | null

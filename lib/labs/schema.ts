@@ -94,6 +94,7 @@ export const LabContent = z.object({
   sources: z.array(z.string()).min(1),
   codeFor: z.record(z.string(), z.string()).optional(),
   controls: z.array(ControlSchema).optional(),
+  classAction: ActionCall.optional(),
 })
 
 export class LabContentError extends Error {
@@ -110,6 +111,7 @@ export function validateLab(lab: LabSpec, actions: Record<string, ActionSpec>): 
   const demos = new Set(lab.demos.map((d) => d.id))
   for (const q of lab.questions) if (!demos.has(q.demo)) problems.push(`question ${q.id} names an unknown demo ${q.demo}`)
   const calls = [
+    ...(lab.classAction ? [{ where: 'classAction', call: lab.classAction }] : []),
     ...lab.walkthrough.flatMap((s) => (s.run ?? []).map((call) => ({ where: `walkthrough ${s.id}`, call }))),
     ...lab.demos.flatMap((d) => d.steps.flatMap((s) => ('do' in s ? [{ where: `demo ${d.id}`, call: s.do }] : []))),
   ]

@@ -37,6 +37,7 @@ export const ttlLab: LabSpec = {
   intro:
     'A TTL is the simplest invalidation there is: every cached value carries a deadline and Redis removes it when the deadline passes. Nothing has to remember to delete it. The price is a stale window: change the database and the cache keeps answering with the old value until the key expires. This lab runs real cache-aside reads against Redis and Postgres so you can see that window open and close, and pick TTLs that fit how fast each kind of data changes.',
   sources: ['server/engine/strategies/cache-aside-ttl.ts', 'server/engine/labs/ttl.ts'],
+  classAction: { action: 'read', params: { userId: 1 } },
   codeFor: { read: 'readUser', update: 'updateUser', expire: 'expireNow', setDataClass: 'ttlSecondsFor', setTtl: 'ttlMs' },
   walkthrough: [
     {

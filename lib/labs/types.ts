@@ -110,4 +110,6 @@ export interface LabSpec {
   codeFor?: Record<string, string>
   /** The controls panel, as data (a lab may instead have its own component in components/labs). */
   controls?: ControlSpec[]
+  /** In a classroom, what one participant's press of Fire runs (several times over). */
+  classAction?: ActionCall
 }

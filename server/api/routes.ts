@@ -6,8 +6,10 @@ import { z } from 'zod'
 import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { LABS, findLab } from '../../lib/labs/catalogue'
 import { LIMITS } from '../../lib/limits'
-import { ActionMessage, RoomId } from '../../lib/protocol'
+import { ActionMessage, RoomId, SessionCode } from '../../lib/protocol'
+import type { EngineRouter } from '../cluster/router'
 import type { Engine } from '../engine/engine'
+import type { SessionStore } from '../sessions/session-store'
 import { errors, issuesOf } from '../engine/errors'
 import type { Health } from '../health'
 import { readJson, sendJson, sendText } from './http'
@@ -16,6 +18,8 @@ import { labSource } from './source'
 
 export interface ApiDeps {
   engine: Engine
+  router: EngineRouter
+  sessions: SessionStore
   health: Health
   maxBodyBytes: number
   root: string
@@ -33,8 +37,17 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.
   return result.data
 }
 
-export function apiRouter({ engine, health, maxBodyBytes, root, dev }: ApiDeps): Router {
+const CreateSession = z.object({ lab: z.string().min(1).max(32).default('ttl') }).strict()
+
+export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root, dev }: ApiDeps): Router {
   const roomParam = (id: string | undefined) => parse(RoomId, id, 'room id')
+  /** A classroom's room is run by its host: over HTTP that means the host secret in `x-host-secret`. */
+  const mayAct = async (room: string, secret: string | string[] | undefined) => {
+    const code = await sessions.sessionOfRoom(room)
+    if (!code) return
+    if (typeof secret !== 'string') throw errors.forbidden('This room belongs to a classroom session: only its host can act (send x-host-secret).')
+    await sessions.checkHost(code, secret)
+  }
   return new Router()
     .on('GET', '/api/health', async ({ res }) => {
       const report = await health.check()
@@ -68,26 +81,38 @@ export function apiRouter({ engine, health, maxBodyBytes, root, dev }: ApiDeps):
       sendJson(res, 201, { id: room.id, prefix: room.prefix }, { location: `/api/rooms/${room.id}` })
     })
     .on('GET', '/api/rooms/:id', async ({ res, params }) => {
-      const live = await engine.room(roomParam(params.id))
-      sendJson(res, 200, await engine.info(live))
+      sendJson(res, 200, await router.info(roomParam(params.id)))
     })
     .on('POST', '/api/rooms/:id/actions', async ({ req, res, params }) => {
       const id = roomParam(params.id)
       const body = parse(ActionMessage.omit({ room: true }), await readJson(req, maxBodyBytes), 'action body')
-      const result = await engine.act(id, body as { lab: string; action: string }, 'api')
+      await mayAct(id, req.headers['x-host-secret'])
+      const result = await router.act(id, body as { lab: string; action: string }, 'api')
       sendJson(res, 200, { result })
     })
     .on('GET', '/api/rooms/:id/events', async ({ res, params, query }) => {
       const id = roomParam(params.id)
       const { after, limit } = parse(EventsQuery, Object.fromEntries(query), 'query')
-      const replay = await engine.replay(id, after, limit)
-      sendJson(res, 200, replay)
+      await router.info(id) // unknown rooms are a 404, on whichever instance runs them
+      sendJson(res, 200, await engine.recorder.replay(id, after, limit))
     })
     .on('GET', '/api/rooms/:id/metrics', async ({ res, params }) => {
-      sendJson(res, 200, await engine.metrics(roomParam(params.id)))
+      sendJson(res, 200, await router.metrics(roomParam(params.id)))
     })
     .on('GET', '/api/rooms/:id/inspect', async ({ res, params }) => {
-      sendJson(res, 200, await engine.inspect(roomParam(params.id)))
+      sendJson(res, 200, await router.inspect(roomParam(params.id)))
+    })
+    .on('POST', '/api/sessions', async ({ req, res }) => {
+      const { lab } = parse(CreateSession, await readJson(req, maxBodyBytes), 'session body')
+      if (!findLab(lab)) throw errors.unknownLab(lab, LABS.map((l) => l.id))
+      const room = await engine.createRoom()
+      const { code, hostSecret } = await sessions.create(room.id, lab)
+      await sessions.markRoom(room.id, code)
+      sendJson(res, 201, { code, room: room.id, hostSecret, joinUrl: `/join/${code}`, hostUrl: `/session/${code}/host` }, { location: `/api/sessions/${code}` })
+    })
+    .on('GET', '/api/sessions/:code', async ({ res, params }) => {
+      const code = parse(SessionCode, params.code, 'session code')
+      sendJson(res, 200, await sessions.state(code))
     })
     .on('GET', '/metrics', ({ res }) => {
       sendText(res, 200, engine.prometheus(), 'text/plain; version=0.0.4; charset=utf-8')

@@ -16,6 +16,7 @@ import { enableKeyspaceEvents } from '../redis/keyspace'
 import { CacheObserver } from './cache-observer'
 import { runDemo, type DemoResult } from './demo-runner'
 import { errors, issuesOf } from './errors'
+import { asActor } from './actor'
 import { ExpiryWatch } from './expiry-watch'
 import type { FaultName } from './faults'
 import { inspectRoom } from './inspector'
@@ -26,6 +27,8 @@ import { Rooms, type LiveRoom } from './rooms'
 const log = logger('engine')
 
 export interface EngineOptions {
+  /** This process's id among the server instances sharing the Redis. */
+  instance: string
   redis: Redis
   /** The Redis URL, for connections rooms open of their own (app servers, subscribers). */
   redisUrl: string
@@ -68,7 +71,7 @@ export class Engine {
         observer: this.observer,
         watch: this.watch,
       },
-      { idleMs: opts.roomIdleMs, publishState: opts.emitState },
+      { idleMs: opts.roomIdleMs, instance: opts.instance, publishState: opts.emitState },
     )
   }
 
@@ -131,7 +134,12 @@ export class Engine {
    * Runs `{ lab, action, ...params }` in a room: the same call for a button, the HTTP API and a demo step.
    * Unknown labs and actions, and parameters that do not fit the action's schema, are 4xx errors.
    */
-  async act(roomId: string, body: { lab: string; action: string } & Record<string, unknown>, by: Actor): Promise<unknown> {
+  async act(
+    roomId: string,
+    body: { lab: string; action: string } & Record<string, unknown>,
+    by: Actor,
+    label?: string,
+  ): Promise<unknown> {
     const live = await this.room(roomId)
     const { lab: labId, action } = body
     const spec = findLab(labId)
@@ -151,7 +159,7 @@ export class Engine {
       return { target, armed: live.room.faults.remaining(target) }
     }
     if (action === 'reset') live.room.faults.clear()
-    return lab.act(action, params, by)
+    return asActor(label, () => lab.act(action, params, by))
   }
 
   private async demo(live: LiveRoom, labId: string, demoId: string): Promise<DemoResult> {

@@ -32,6 +32,11 @@ export const errors = {
   dbUnavailable: (cause: unknown) =>
     new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${(cause as Error)?.message ?? cause}`, { cause }),
   tooMany: (message: string) => new LabError('E_LIMIT', 429, message),
+  forbidden: (message: string) => new LabError('E_FORBIDDEN', 403, message),
+  unknownSession: (code: string) =>
+    new LabError('E_UNKNOWN_SESSION', 404, `No session with the code ${code}: check the code, or the session may have ended.`),
+  elsewhere: (room: string) =>
+    new LabError('E_ROOM_ELSEWHERE', 503, `Room ${room} is served by another server instance that cannot be reached from here.`),
 }
 
 /** zod issues as `{ path, message }`, the shape the API returns. */

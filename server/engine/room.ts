@@ -10,6 +10,7 @@ import type { Database } from '../db/database'
 import type { CacheObserver } from './cache-observer'
 import type { ExpiryWatch } from './expiry-watch'
 import { createClient } from '../redis/connections'
+import { actorLabel } from './actor'
 import { RedisProxy, targetOf, viaProxy, type ProxyMode } from './redis-proxy'
 import { RoomFaults } from './faults'
 import { RoomMetrics } from './metrics'
@@ -163,7 +164,7 @@ export class Room {
     const ctx = { req, node: opts.node }
     const started = performance.now()
     this.touch()
-    this.record(make('request', 'client', { action, by, label: opts.label }, opts.key, ctx))
+    this.record(make('request', 'client', { action, by, label: opts.label ?? actorLabel() }, opts.key, ctx))
     const scope = this.scope(ctx, opts.redis)
     try {
       const outcome = await fn(scope)

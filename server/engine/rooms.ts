@@ -17,8 +17,17 @@ import { Room, type RoomDeps } from './room'
 
 const log = logger('rooms')
 
+/** How long a room's ownership lasts without renewal (its owner renews it every third of that). */
+export const OWNER_TTL_MS = 15_000
+
+/** Extends the owner key's TTL only if we still hold it. KEYS[1] owner key; ARGV[1] instance, ARGV[2] ttl ms. */
+const RELEASE_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`
+const RENEW_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`
+
 export interface RoomsOptions {
   idleMs: number
+  /** This process's id among the server instances sharing the Redis. */
+  instance: string
   publishState(room: string, lab: string, state: unknown): void
 }
 
@@ -35,6 +44,7 @@ export class Rooms {
   /** Rooms being cleaned up: never loaded again, even if a request for one arrives meanwhile. */
   private destroying = new Set<string>()
   private janitor: NodeJS.Timeout | undefined
+  private renewer: NodeJS.Timeout | undefined
   private metaTouched = new Map<string, number>()
 
   constructor(
@@ -62,9 +72,19 @@ export class Rooms {
       .multi()
       .hset(keys.meta, 'created', Date.now())
       .pexpire(keys.meta, this.metaTtl())
+      .set(keys.owner, this.opts.instance, 'PX', OWNER_TTL_MS)
       .exec()
     await seedRoom(this.deps.db, id)
     return this.open(id)
+  }
+
+  /**
+   * Which instance runs a room's engine: this one if it has it loaded, another if that one holds the
+   * room's owner key, or undefined (nobody: the next to ask takes it).
+   */
+  async ownerOf(id: string): Promise<string | undefined> {
+    if (this.live.has(id)) return this.opts.instance
+    return (await this.deps.redis.get(roomKeys(id).owner)) ?? undefined
   }
 
   /** The room, loading it if it exists in Redis but not in this process. Throws E_UNKNOWN_ROOM. */
@@ -98,6 +118,23 @@ export class Rooms {
   startJanitor(): void {
     this.janitor = setInterval(() => void this.sweepIdle(), Math.min(60_000, this.opts.idleMs / 2))
     this.janitor.unref()
+    this.renewer = setInterval(() => void this.renewOwnership(), OWNER_TTL_MS / 3)
+    this.renewer.unref()
+  }
+
+  /** Keeps this instance the owner of the rooms it runs. */
+  async renewOwnership(): Promise<void> {
+    const ids = [...this.live.keys()]
+    if (ids.length === 0) return
+    const pipeline = this.deps.redis.pipeline()
+    for (const id of ids) pipeline.eval(RENEW_OWNER, 1, roomKeys(id).owner, this.opts.instance, OWNER_TTL_MS)
+    const results = (await pipeline.exec().catch(() => null)) ?? []
+    results.forEach(([err, renewed], i) => {
+      // Lost (the key lapsed while Redis was away, say): take it back if nobody else did.
+      if (!err && renewed === 0) {
+        void this.deps.redis.set(roomKeys(ids[i]!).owner, this.opts.instance, 'PX', OWNER_TTL_MS, 'NX').catch(() => {})
+      }
+    })
   }
 
   async sweepIdle(): Promise<string[]> {
@@ -187,6 +224,9 @@ export class Rooms {
 
   async stop(): Promise<void> {
     clearInterval(this.janitor)
+    clearInterval(this.renewer)
+    // Hand the rooms back at once, so another instance can take them over without waiting for the TTL.
+    await Promise.all([...this.live.keys()].map((id) => this.deps.redis.eval(RELEASE_OWNER, 1, roomKeys(id).owner, this.opts.instance).catch(() => 0)))
     for (const live of this.live.values()) {
       for (const lab of live.labs.values()) lab.stop()
       await live.room.dispose()
@@ -194,8 +234,12 @@ export class Rooms {
   }
 
   private async rehydrate(id: string): Promise<LiveRoom> {
-    const exists = await this.deps.redis.exists(roomKeys(id).meta)
+    const keys = roomKeys(id)
+    const exists = await this.deps.redis.exists(keys.meta)
     if (exists === 0) throw errors.unknownRoom(id)
+    // Another instance runs this room: it must not run twice. Its owner key lapses if that instance dies.
+    const owner = await this.deps.redis.set(keys.owner, this.opts.instance, 'PX', OWNER_TTL_MS, 'NX')
+    if (owner !== 'OK' && (await this.deps.redis.get(keys.owner)) !== this.opts.instance) throw errors.elsewhere(id)
     const { rows } = await this.deps.db.query('SELECT 1 FROM users WHERE room = $1 LIMIT 1', [id])
     if (rows.length === 0) await seedRoom(this.deps.db, id)
     return this.open(id)

@@ -5,7 +5,7 @@
  * limited per socket. Errors come back in the ack as `{ ok: false, error: { code, message, issues? } }`.
  */
 import type { Server as HttpServer } from 'node:http'
-import { Server, type Socket } from 'socket.io'
+import { Server, type ServerOptions, type Socket } from 'socket.io'
 import { z } from 'zod'
 import type { LabEvent } from '../../lib/events'
 import {
@@ -19,21 +19,29 @@ import {
   type ServerToClientEvents,
   type ServiceStatus,
 } from '../../lib/protocol'
+import type { EngineRouter, InterServerEvents } from '../cluster/router'
 import type { Engine } from '../engine/engine'
 import { LabError, errors, issuesOf } from '../engine/errors'
 import { findProtoKey } from '../api/json-guard'
 import { logger } from '../log'
+import type { SessionStore } from '../sessions/session-store'
+import { attachSessionHandlers, sessionLeft } from './sessions'
 import { TokenBucket } from './rate-limit'
 
 const log = logger('socket')
 
-interface SocketData {
-  rooms: Set<string>
+/** What a socket is in a room: its private room's owner, a classroom's host, or a participant. */
+export type Role = 'owner' | 'host' | 'participant'
+
+export interface SocketData {
+  rooms: Map<string, Role>
   bucket: TokenBucket
+  /** The classroom session this socket is in, and as whom. */
+  session?: { code: string; role: 'host' | 'participant'; participant?: { id: string; name: string }; fires: TokenBucket }
 }
 
-export type LabServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-type LabSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+export type LabServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+export type LabSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 
 export interface SocketOptions {
   maxMessageBytes: number
@@ -42,67 +50,96 @@ export interface SocketOptions {
   actionBurst?: number
 }
 
-export function createSocketServer(httpServer: HttpServer, opts: SocketOptions): LabServer {
-  return new Server(httpServer, { maxHttpBufferSize: opts.maxMessageBytes, serveClient: false })
+export interface SocketDeps {
+  engine: Engine
+  router: EngineRouter
+  sessions: SessionStore
+  status(): ServiceStatus
 }
 
-export function attachHandlers(io: LabServer, engine: Engine, status: () => ServiceStatus, opts: SocketOptions): void {
+export function createSocketServer(httpServer: HttpServer, opts: SocketOptions & { adapter?: ServerOptions['adapter'] }): LabServer {
+  return new Server(httpServer, { maxHttpBufferSize: opts.maxMessageBytes, serveClient: false, adapter: opts.adapter })
+}
+
+export function attachHandlers(io: LabServer, deps: SocketDeps, opts: SocketOptions): void {
+  const { engine, router } = deps
   io.on('connection', (socket: LabSocket) => {
-    socket.data.rooms = new Set()
+    socket.data.rooms = new Map()
     socket.data.bucket = new TokenBucket(opts.actionsPerSecond ?? 20, opts.actionBurst ?? 40)
-    socket.emit('status', status())
+    socket.emit('status', deps.status())
 
     on(socket, 'room:join', JoinMessage, async ({ room }) => {
-      const live = await engine.room(room)
-      if (!socket.data.rooms.has(room)) {
-        // Join before anything is read, so no batch recorded from now on can be missed (see recorder.ts).
-        await socket.join(room)
-        socket.data.rooms.add(room)
-        live.room.viewers += 1
+      // A classroom's room is entered through its session (host secret or join code), never by id.
+      if (!socket.data.rooms.has(room) && (await deps.sessions.sessionOfRoom(room))) {
+        throw errors.forbidden('This room belongs to a classroom session: join it with its code.')
       }
-      return { room: await engine.info(live) }
+      const info = await router.info(room)
+      await enterRoom(socket, engine, room, socket.data.rooms.get(room) ?? 'owner')
+      return { room: info }
     })
 
     on(socket, 'events:replay', ReplayMessage, async ({ room, after, limit }) => {
       member(socket, room)
-      return engine.replay(room, after, limit)
+      // Any instance can replay: the stream is in Redis.
+      return engine.recorder.replay(room, after, limit)
     })
 
     on(socket, 'action', ActionMessage, async (msg) => {
-      member(socket, msg.room)
+      const role = member(socket, msg.room)
+      if (role === 'participant') {
+        throw errors.forbidden('Only the host runs the lab; press Fire when the host lets the class take part.')
+      }
       if (!socket.data.bucket.take()) throw errors.tooMany('Too many actions from this browser; slow down a little.')
-      return { result: await engine.act(msg.room, msg as { lab: string; action: string }, 'you') }
+      return { result: await router.act(msg.room, msg as { lab: string; action: string }, role === 'host' ? 'host' : 'you') }
     })
 
     on(socket, 'inspect', InspectMessage, async ({ room }) => {
       member(socket, room)
-      return engine.inspect(room)
+      return router.inspect(room)
     })
+
+    attachSessionHandlers(io, socket, deps, on)
 
     socket.on('disconnect', () => {
       // Only rooms still loaded: looking one up would load (and revive) a room that is being cleaned up.
-      for (const room of socket.data.rooms) {
+      for (const room of socket.data.rooms.keys()) {
         const live = engine.rooms.peek(room)
         if (live) live.room.viewers = Math.max(0, live.room.viewers - 1)
       }
+      sessionLeft(io, socket, deps)
     })
   })
 }
 
-/** Sends a batch of events to a room's browsers; skipped when nobody is watching. */
-export function emitBatch(io: LabServer, room: string, events: LabEvent[]): void {
-  if (!io.sockets.adapter.rooms.get(room)?.size) return
+/** Puts a socket in a room (joining the socket.io room first, so no batch recorded from now on is missed). */
+export async function enterRoom(socket: LabSocket, engine: Engine, room: string, role: Role): Promise<void> {
+  if (socket.data.rooms.has(room)) {
+    socket.data.rooms.set(room, role)
+    return
+  }
+  await socket.join(room)
+  socket.data.rooms.set(room, role)
+  const live = engine.rooms.peek(room)
+  if (live) live.room.viewers += 1
+}
+
+/**
+ * Sends a batch of events to a room's browsers. Alone, an instance skips rooms nobody here watches; in a
+ * cluster the viewers may be on other instances, so it always sends (through the adapter).
+ */
+export function emitBatch(io: LabServer, room: string, events: LabEvent[], clustered = false): void {
+  if (!clustered && !io.sockets.adapter.rooms.get(room)?.size) return
   io.to(room).emit('events:batch', { room, events })
 }
 
-function member(socket: LabSocket, room: string): void {
-  if (!socket.data.rooms.has(room)) {
-    throw new LabError('E_NOT_JOINED', 403, `Join room "${room}" before using it.`)
-  }
+function member(socket: LabSocket, room: string): Role {
+  const role = socket.data.rooms.get(room)
+  if (!role) throw new LabError('E_NOT_JOINED', 403, `Join room "${room}" before using it.`)
+  return role
 }
 
 /** Registers a handler that validates its message and always answers the ack, with a result or an error. */
-function on<E extends keyof ClientToServerEvents, S extends z.ZodType, R extends object>(
+export function on<E extends keyof ClientToServerEvents, S extends z.ZodType, R extends object>(
   socket: LabSocket,
   event: E,
   schema: S,

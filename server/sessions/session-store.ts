@@ -1,0 +1,174 @@
+/**
+ * Classroom sessions, kept in Redis so every server instance sees the same ones: a join code, the room the
+ * class works in, the host (who proves it with a secret only their browser holds), the participants (a
+ * stable id and a display name each), what everyone's screen shows, whether participants may fire requests,
+ * and the current prediction poll. Sessions end after SESSION_IDLE_MS without activity (their keys expire).
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { roomKeys } from '../../lib/keys'
+import { LIMITS } from '../../lib/limits'
+import type { Poll, SessionState } from '../../lib/session'
+import { errors } from '../engine/errors'
+
+/** Unambiguous letters and digits (no 0/O, 1/I/L): 31^6 ≈ 887 million codes. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+export const CODE_LENGTH = 6
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000
+
+const key = {
+  session: (code: string) => `cachelab:session:${code}`,
+  participants: (code: string) => `cachelab:session:${code}:participants`,
+  answers: (code: string, poll: string) => `cachelab:session:${code}:poll:${poll}`,
+}
+
+export function newCode(): string {
+  const bytes = randomBytes(CODE_LENGTH)
+  let code = ''
+  for (const b of bytes) code += CODE_ALPHABET[b % CODE_ALPHABET.length]
+  return code
+}
+
+/** Codes are typed by people: upper-case them, drop spaces and dashes. */
+export function normaliseCode(input: string): string {
+  return input.toUpperCase().replace(/[\s-]/g, '')
+}
+
+function hash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex')
+}
+
+export interface Participant {
+  id: string
+  name: string
+  joinedAt: number
+}
+
+export class SessionStore {
+  constructor(private readonly redis: Redis) {}
+
+  /** A new session for a room: its code and the host's secret (returned once, stored only as a hash). */
+  async create(room: string, lab: string): Promise<{ code: string; hostSecret: string }> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const code = newCode()
+      const hostSecret = randomBytes(24).toString('hex')
+      const state: SessionState = {
+        code,
+        room,
+        lab,
+        step: 0,
+        participation: 'watch',
+        poll: null,
+        presenter: false,
+        endedAt: null,
+      }
+      const created = await this.redis.set(
+        key.session(code),
+        JSON.stringify({ state, hostHash: hash(hostSecret) }),
+        'PX',
+        SESSION_IDLE_MS,
+        'NX',
+      )
+      if (created) return { code, hostSecret }
+    }
+    throw new Error('could not find a free session code')
+  }
+
+  async get(code: string): Promise<{ state: SessionState; hostHash: string } | undefined> {
+    const raw = await this.redis.get(key.session(code))
+    return raw ? (JSON.parse(raw) as { state: SessionState; hostHash: string }) : undefined
+  }
+
+  async state(code: string): Promise<SessionState> {
+    const s = await this.get(code)
+    if (!s) throw errors.unknownSession(code)
+    return s.state
+  }
+
+  /** Throws E_FORBIDDEN unless `secret` is this session's host secret. */
+  async checkHost(code: string, secret: string): Promise<SessionState> {
+    const s = await this.get(code)
+    if (!s) throw errors.unknownSession(code)
+    const given = Buffer.from(hash(secret), 'hex')
+    const stored = Buffer.from(s.hostHash, 'hex')
+    if (given.length !== stored.length || !timingSafeEqual(given, stored)) throw errors.forbidden('Only the host can do that.')
+    return s.state
+  }
+
+  /** Changes the session's state (and keeps it alive for another idle period). */
+  async update(code: string, change: (state: SessionState) => SessionState): Promise<SessionState> {
+    const s = await this.get(code)
+    if (!s) throw errors.unknownSession(code)
+    const state = change(s.state)
+    await this.redis.set(key.session(code), JSON.stringify({ state, hostHash: s.hostHash }), 'PX', SESSION_IDLE_MS)
+    await this.redis.pexpire(key.participants(code), SESSION_IDLE_MS)
+    return state
+  }
+
+  /**
+   * A participant joins (or comes back: a known id keeps its name unless a new one is given). Names are
+   * trimmed, length-limited and stored as plain text; the browser renders them as text.
+   */
+  async join(code: string, name: string, id?: string): Promise<Participant> {
+    if (!(await this.get(code))) throw errors.unknownSession(code)
+    const existing = id ? await this.participant(code, id) : undefined
+    const clean = name.trim().slice(0, LIMITS.nameLength)
+    const participant: Participant = existing
+      ? { ...existing, name: clean || existing.name }
+      : { id: randomBytes(12).toString('hex'), name: clean, joinedAt: Date.now() }
+    if (!participant.name) throw errors.invalid('A display name is needed to join.')
+    await this.redis
+      .multi()
+      .hset(key.participants(code), participant.id, JSON.stringify(participant))
+      .pexpire(key.participants(code), SESSION_IDLE_MS)
+      .exec()
+    return participant
+  }
+
+  async participant(code: string, id: string): Promise<Participant | undefined> {
+    const raw = await this.redis.hget(key.participants(code), id)
+    return raw ? (JSON.parse(raw) as Participant) : undefined
+  }
+
+  async participants(code: string): Promise<Participant[]> {
+    const all = await this.redis.hvals(key.participants(code))
+    return all.map((raw) => JSON.parse(raw) as Participant).sort((a, b) => a.joinedAt - b.joinedAt)
+  }
+
+  /** Records a participant's answer to the open poll (one per participant; a new answer replaces it). */
+  async answer(code: string, poll: Poll, participant: string, option: number): Promise<void> {
+    if (option < 0 || option >= poll.options.length) throw errors.invalid(`No option ${option} in this poll.`)
+    await this.redis
+      .multi()
+      .hset(key.answers(code, poll.id), participant, String(option))
+      .pexpire(key.answers(code, poll.id), SESSION_IDLE_MS)
+      .exec()
+  }
+
+  /** How many participants chose each option. */
+  async tally(code: string, poll: Poll): Promise<number[]> {
+    const answers = await this.redis.hvals(key.answers(code, poll.id))
+    const counts = poll.options.map(() => 0)
+    for (const a of answers) {
+      const i = Number(a)
+      if (Number.isInteger(i) && i >= 0 && i < counts.length) counts[i]! += 1
+    }
+    return counts
+  }
+
+  /** Marks a room as a session's (its metadata says so), so it can only be entered through the session. */
+  async markRoom(room: string, code: string): Promise<void> {
+    await this.redis.hset(roomKeys(room).meta, 'session', code)
+  }
+
+  /** The code of the session a room belongs to, if it does and the session still exists. */
+  async sessionOfRoom(room: string): Promise<string | undefined> {
+    const code = await this.redis.hget(roomKeys(room).meta, 'session')
+    if (!code) return undefined
+    return (await this.redis.exists(key.session(code))) ? code : undefined
+  }
+
+  async end(code: string): Promise<void> {
+    await this.update(code, (s) => ({ ...s, endedAt: Date.now(), participation: 'watch' }))
+  }
+}
