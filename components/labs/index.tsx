@@ -8,6 +8,7 @@ import { versioningPanels } from './key-versioning-panels'
 import { racesPanels } from './races-panels'
 import { bestPracticesPanels } from './best-practices-panels'
 import { warmingPanels } from './cache-warming-panels'
+import { stampedePanels } from './stampede-panels'
 import { EventDrivenControls } from './event-driven-controls'
 import { eventDrivenPanels } from './event-driven-panels'
 import { TtlControls } from './ttl-controls'
@@ -29,6 +30,7 @@ export const LAB_PANELS: Record<string, ComponentType<{ lab: string }>[]> = {
   'key-versioning': versioningPanels,
   'races': racesPanels,
   'event-driven': eventDrivenPanels,
+  stampede: stampedePanels,
   'cache-warming': warmingPanels,
   'best-practices': bestPracticesPanels,
 }

@@ -11,6 +11,7 @@ import { eventDrivenActions } from './event-driven-actions'
 import { versioningActions } from './key-versioning-actions'
 import { patternActions } from './pattern-invalidation-actions'
 import { racesActions } from './races-actions'
+import { stampedeActions } from './stampede-actions'
 import { ttlActions } from './ttl-actions'
 import { writeThroughActions } from './write-through-actions'
 
@@ -29,6 +30,7 @@ export const LAB_ACTIONS: Record<string, Record<string, ActionSpec>> = {
   'key-versioning': versioningActions,
   races: racesActions,
   'event-driven': eventDrivenActions,
+  stampede: stampedeActions,
   'cache-warming': warmingActions,
   'best-practices': bestPracticesActions,
 }

@@ -7,6 +7,7 @@ import { eventDrivenLabDefinition } from './event-driven'
 import { versioningLabDefinition } from './key-versioning'
 import { patternLabDefinition } from './pattern-invalidation'
 import { racesLabDefinition } from './races'
+import { stampedeLabDefinition } from './stampede'
 import { ttlLabDefinition } from './ttl'
 import { writeThroughLabDefinition } from './write-through'
 
@@ -18,6 +19,7 @@ export const LAB_DEFINITIONS: Record<string, LabDefinition> = {
   [versioningLabDefinition.spec.id]: versioningLabDefinition,
   [racesLabDefinition.spec.id]: racesLabDefinition,
   [eventDrivenLabDefinition.spec.id]: eventDrivenLabDefinition,
+  [stampedeLabDefinition.spec.id]: stampedeLabDefinition,
   [warmingLabDefinition.spec.id]: warmingLabDefinition,
   [bestPracticesLabDefinition.spec.id]: bestPracticesLabDefinition,
 }
