@@ -46,6 +46,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/interview" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
               Interview prep
             </Link>
+            <Link href="/classroom" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+              Classroom
+            </Link>
             <div className="ml-auto">
               <ThemeToggle />
             </div>

@@ -1,13 +1,16 @@
 'use client'
 
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
-import { INITIAL_SNAPSHOT, RoomClient, type RoomSnapshot } from '@/lib/room-client'
+import { INITIAL_SNAPSHOT, RoomClient, type Enter, type RoomSnapshot } from '@/lib/room-client'
 
 const RoomContext = createContext<RoomClient | null>(null)
 
-/** Provides the visitor's room to a lab page: one RoomClient, started on mount, stopped on unmount. */
-export function RoomProvider({ children }: { children: React.ReactNode }) {
-  const [client] = useState(() => new RoomClient())
+/**
+ * Provides the visitor's room to a lab page: one RoomClient, started on mount, stopped on unmount. `enter`
+ * replaces the private room with a classroom's (see lib/session-client.ts).
+ */
+export function RoomProvider({ children, enter }: { children: React.ReactNode; enter?: Enter }) {
+  const [client] = useState(() => new RoomClient(enter))
   useEffect(() => {
     client.start()
     return () => client.stop()

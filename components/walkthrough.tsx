@@ -19,7 +19,17 @@ interface Progress {
  * The guided walkthrough: numbered steps that explain, ask the learner to act (or act for them), and point
  * at the part of the page to look at. A step is done when the event it waits for arrives on the timeline.
  */
-export function Walkthrough({ lab }: { lab: string }) {
+export function Walkthrough({
+  lab,
+  follow,
+}: {
+  lab: string
+  /**
+   * In a classroom: the step everyone is on (the host's), and for the host how to move it. Without `onStep`
+   * the walkthrough only follows (a participant's screen).
+   */
+  follow?: { step: number; onStep?: (n: number) => void }
+}) {
   const spec = findLab(lab)!
   const steps = spec.walkthrough
   const client = useRoomClient()
@@ -27,7 +37,9 @@ export function Walkthrough({ lab }: { lab: string }) {
   const storageKey = `cachelab.walkthrough.${lab}`
   const [progress, setProgress] = useState<Progress>({ step: 0, done: [] })
   const [startSeq, setStartSeq] = useState(0)
-  const step = steps[Math.min(progress.step, steps.length - 1)]!
+  const current = Math.min(follow?.step ?? progress.step, steps.length - 1)
+  const step = steps[current]!
+  const readOnly = follow !== undefined && !follow.onStep
   const isDone = progress.done.includes(step.id)
 
   // Restore progress saved in this browser.
@@ -65,6 +77,8 @@ export function Walkthrough({ lab }: { lab: string }) {
   }, [step.look])
 
   const go = (n: number) => {
+    if (readOnly) return
+    follow?.onStep?.(Math.max(0, Math.min(steps.length - 1, n)))
     // A step only counts events that happen after it began; a step with nothing to wait for is done once left.
     setStartSeq(client.log.lastSeq)
     setProgress((p) => ({
@@ -75,7 +89,7 @@ export function Walkthrough({ lab }: { lab: string }) {
   const doIt = async () => {
     for (const call of step.run ?? []) await run(call.action, call.params)
   }
-  const last = progress.step >= steps.length - 1
+  const last = current >= steps.length - 1
   const canAdvance = !step.done || isDone || step.optional
 
   return (
@@ -84,7 +98,7 @@ export function Walkthrough({ lab }: { lab: string }) {
       region="walkthrough"
       actions={
         <span className="text-xs text-zinc-500 tabular-nums" data-testid="walkthrough-progress">
-          Step {progress.step + 1} of {steps.length}
+          Step {current + 1} of {steps.length}
         </span>
       }
       bodyClassName="flex flex-col gap-3 p-3"
@@ -96,10 +110,10 @@ export function Walkthrough({ lab }: { lab: string }) {
               type="button"
               onClick={() => go(i)}
               aria-label={`Step ${i + 1}: ${s.title}${progress.done.includes(s.id) ? ' (done)' : ''}`}
-              aria-current={i === progress.step ? 'step' : undefined}
+              aria-current={i === current ? 'step' : undefined}
               className={cn(
                 'block h-1.5 w-full rounded-full focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500',
-                progress.done.includes(s.id) ? 'bg-emerald-500' : i === progress.step ? 'bg-sky-500' : 'bg-zinc-200 dark:bg-zinc-700',
+                progress.done.includes(s.id) ? 'bg-emerald-500' : i === current ? 'bg-sky-500' : 'bg-zinc-200 dark:bg-zinc-700',
               )}
             />
           </li>
@@ -108,7 +122,7 @@ export function Walkthrough({ lab }: { lab: string }) {
       <div data-testid="walkthrough-step" data-step={step.id} data-done={isDone}>
         <h3 className="flex items-center gap-2 font-semibold">
           <span className="flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-sky-100 text-xs text-sky-800 dark:bg-sky-900 dark:text-sky-100">
-            {isDone ? '✓' : progress.step + 1}
+            {isDone ? '✓' : current + 1}
           </span>
           {step.title}
         </h3>
@@ -128,20 +142,20 @@ export function Walkthrough({ lab }: { lab: string }) {
         )}
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <Button size="sm" variant="ghost" onClick={() => go(progress.step - 1)} disabled={progress.step === 0}>
+        <Button size="sm" variant="ghost" onClick={() => go(current - 1)} disabled={readOnly || current === 0}>
           Back
         </Button>
-        {step.run && !isDone && (
+        {step.run && !isDone && !readOnly && (
           <Button size="sm" onClick={() => void doIt()} disabled={busy}>
             Do it for me
           </Button>
         )}
         {step.optional && !isDone && (
-          <Button size="sm" variant="ghost" onClick={() => go(progress.step + 1)}>
+          <Button size="sm" variant="ghost" onClick={() => go(current + 1)} disabled={readOnly}>
             Skip
           </Button>
         )}
-        <Button size="sm" variant={canAdvance ? 'primary' : 'secondary'} className="ml-auto" onClick={() => go(progress.step + 1)} disabled={last}>
+        <Button size="sm" variant={canAdvance ? 'primary' : 'secondary'} className="ml-auto" onClick={() => go(current + 1)} disabled={readOnly || last}>
           Next step
         </Button>
       </div>

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { LIMITS } from './limits'
 import type { LabEvent } from './events'
-import type { Presence, SessionState } from './session'
+import { CODE_PATTERN, normaliseCode, type Presence, type SessionState } from './session'
 
 export const RoomId = z.string().regex(/^[a-z0-9]{6,32}$/, 'a room id is 6 to 32 lowercase letters and digits')
 
@@ -26,8 +26,8 @@ export const InspectMessage = z.object({ room: RoomId })
 
 export const SessionCode = z
   .string()
-  .transform((s) => s.toUpperCase().replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^[A-HJ-NP-Z2-9]{6}$/, 'a session code is 6 letters and digits, like KQ7-M3X'))
+  .transform(normaliseCode)
+  .pipe(z.string().regex(CODE_PATTERN, 'a session code is 6 letters and digits, like KQ7-M3X'))
 export const HostMessage = z.object({ code: SessionCode, secret: z.string().regex(/^[0-9a-f]{48}$/, 'not a host secret') })
 export const JoinSessionMessage = z.object({
   code: SessionCode,
@@ -43,7 +43,6 @@ export const ControlMessage = z.object({ code: SessionCode, secret: z.string().r
   z.discriminatedUnion('op', [
     z.object({ op: z.literal('view'), lab: z.string().min(1).max(32), step: z.number().int().min(0).max(50) }),
     z.object({ op: z.literal('participation'), participation: z.enum(['watch', 'fire']) }),
-    z.object({ op: z.literal('presenter'), on: z.boolean() }),
     z.object({
       op: z.literal('poll-open'),
       question: z.string().trim().min(1).max(LIMITS.pollQuestionLength),

@@ -50,7 +50,15 @@ export const INITIAL_SNAPSHOT: RoomSnapshot = {
   eventsVersion: 0,
 }
 
+/**
+ * How the client gets into its room: by default the visitor's private room (created when needed); a
+ * classroom enters through its session instead (the host's secret, or a participant's code and name).
+ */
+export type Enter = () => Promise<RoomInfo>
+
 export class RoomClient {
+  constructor(private readonly enter?: Enter) {}
+
   readonly log = new EventLog()
   readonly series = new Series()
   private snapshot: RoomSnapshot = INITIAL_SNAPSHOT
@@ -127,8 +135,9 @@ export class RoomClient {
     return res.result
   }
 
-  /** Leaves this room for a brand-new one. */
+  /** Leaves this room for a brand-new one (private rooms only). */
   async newRoom(): Promise<void> {
+    if (this.enter) return
     localStorage.removeItem(ROOM_STORAGE_KEY)
     this.log.clear(0)
     this.series.clear()
@@ -139,16 +148,19 @@ export class RoomClient {
   private async join(): Promise<void> {
     this.set({ connection: 'connecting', error: undefined })
     try {
-      const id = this.snapshot.room?.id ?? readStoredRoom() ?? (await createRoom())
       let info: RoomInfo
-      try {
-        info = (await request('room:join', { room: id })).room
-      } catch (err) {
-        if (!(err instanceof ApiFailure) || err.error.code !== 'E_UNKNOWN_ROOM') throw err
-        // The room was cleaned up while we were away: start a fresh one.
-        info = (await request('room:join', { room: await createRoom() })).room
+      if (this.enter) info = await this.enter()
+      else {
+        const id = this.snapshot.room?.id ?? readStoredRoom() ?? (await createRoom())
+        try {
+          info = (await request('room:join', { room: id })).room
+        } catch (err) {
+          if (!(err instanceof ApiFailure) || err.error.code !== 'E_UNKNOWN_ROOM') throw err
+          // The room was cleaned up while we were away: start a fresh one.
+          info = (await request('room:join', { room: await createRoom() })).room
+        }
+        localStorage.setItem(ROOM_STORAGE_KEY, info.id)
       }
-      localStorage.setItem(ROOM_STORAGE_KEY, info.id)
       const switched = info.id !== this.snapshot.room?.id
       if (switched) {
         this.log.clear(Math.max(0, info.lastSeq - JOIN_HISTORY, info.firstSeq - 1))

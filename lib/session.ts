@@ -40,8 +40,6 @@ export interface SessionState {
   step: number
   participation: Participation
   poll: Poll | null
-  /** Large type and the key figures, for a projector. */
-  presenter: boolean
   endedAt: number | null
 }
 
@@ -103,6 +101,16 @@ export function optionFor(options: readonly PollOption[], value: number): number
 
 export function metricValue(m: MetricsSnapshot, metric: PollMetric): number {
   return m[metric]
+}
+
+/** Join codes use letters and digits nobody confuses (no 0/O, 1/I/L): 31^6 ≈ 887 million codes. */
+export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+export const CODE_LENGTH = 6
+export const CODE_PATTERN = new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`)
+
+/** Codes are typed by people: upper-case them, drop spaces and dashes. */
+export function normaliseCode(input: string): string {
+  return input.toUpperCase().replace(/[\s-]/g, '')
 }
 
 /** Codes are shown in two halves: `KQ7-M3X`. */

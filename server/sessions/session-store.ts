@@ -4,16 +4,13 @@
  * stable id and a display name each), what everyone's screen shows, whether participants may fire requests,
  * and the current prediction poll. Sessions end after SESSION_IDLE_MS without activity (their keys expire).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { roomKeys } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
-import type { Poll, SessionState } from '../../lib/session'
+import { CODE_ALPHABET, CODE_LENGTH, type Poll, type SessionState } from '../../lib/session'
 import { errors } from '../engine/errors'
 
-/** Unambiguous letters and digits (no 0/O, 1/I/L): 31^6 ≈ 887 million codes. */
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
-export const CODE_LENGTH = 6
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000
 
 const key = {
@@ -23,15 +20,9 @@ const key = {
 }
 
 export function newCode(): string {
-  const bytes = randomBytes(CODE_LENGTH)
   let code = ''
-  for (const b of bytes) code += CODE_ALPHABET[b % CODE_ALPHABET.length]
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
   return code
-}
-
-/** Codes are typed by people: upper-case them, drop spaces and dashes. */
-export function normaliseCode(input: string): string {
-  return input.toUpperCase().replace(/[\s-]/g, '')
 }
 
 function hash(secret: string): string {
@@ -59,7 +50,6 @@ export class SessionStore {
         step: 0,
         participation: 'watch',
         poll: null,
-        presenter: false,
         endedAt: null,
       }
       const created = await this.redis.set(

@@ -1,6 +1,6 @@
 /**
  * Classroom sessions over the socket. The host proves itself with the secret its browser holds and drives:
- * which lab and step everyone sees, whether participants may fire, presenter mode, polls. Participants join
+ * which lab and step everyone sees, whether participants may fire, polls. Participants join
  * with the code and a display name, follow along, answer polls, and (when allowed) fire real requests into
  * the lab, attributed to them by name and rate limited. Presence is everyone connected to the session, on
  * any instance.
@@ -59,9 +59,6 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
         break
       case 'participation':
         next = await sessions.update(msg.code, (s) => ({ ...s, participation: msg.participation }))
-        break
-      case 'presenter':
-        next = await sessions.update(msg.code, (s) => ({ ...s, presenter: msg.on }))
         break
       case 'poll-open':
         next = await sessions.update(msg.code, (s) => ({
