@@ -38,7 +38,8 @@ async function highlight(root: string, file: string): Promise<SourceFile> {
   if (!abs.startsWith(root + path.sep)) throw new Error(`source path escapes the project: ${file}`)
   const code = await readFile(abs, 'utf8')
   const { codeToTokens } = await import('shiki')
-  const { tokens } = await codeToTokens(code, { lang: 'ts', themes: { light: 'github-light', dark: 'github-dark' } })
+  const lang = file.endsWith('.lua') ? 'lua' : 'ts'
+  const { tokens } = await codeToTokens(code, { lang, themes: { light: 'github-light', dark: 'github-dark' } })
   const lines = tokens.map((line) =>
     line.map((tok) => {
       const style = (tok.htmlStyle ?? {}) as Record<string, string>

@@ -215,6 +215,7 @@ export class Rooms {
   private labEnv(live: LiveRoom, labId: string): LabEnv {
     return {
       db: this.deps.db,
+      redis: this.deps.redis,
       publishState: (state) => this.opts.publishState(live.room.id, labId, state),
       clearCache: () => this.clearCache(live),
       reseed: () => seedRoom(this.deps.db, live.room.id),

@@ -1,4 +1,5 @@
 /** What the engine needs from a running lab: its settings for the UI, its actions, reset and stop. */
+import type { Redis } from 'ioredis'
 import type { Actor } from '../../../lib/events'
 import type { LabSpec } from '../../../lib/labs/types'
 import type { Database } from '../../db/database'
@@ -6,6 +7,11 @@ import type { Room } from '../room'
 
 export interface LabEnv {
   db: Database
+  /**
+   * The engine's command connection, for what a lab does outside any request on its keys: server-wide
+   * figures (DBSIZE, INFO memory, MEMORY USAGE samples) and opening a connection of its own (duplicate()).
+   */
+  redis: Redis
   /** Tells the room's browsers the lab's settings changed. */
   publishState(state: unknown): void
   /** Deletes the room's cached data keys (not its event stream), recording each delete. */
