@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dataKey, entityOf, isInternalKey, parseRoomKey, roomKeys, roomPrefix } from './keys'
+import { dataKey, entityOf, isInternalKey, KEY_ROOT, parseRoomKey, roomKeys, roomPrefix, scratchKey } from './keys'
 
 describe('roomKeys', () => {
   it('builds every key of a room under one prefix', () => {
@@ -75,5 +75,25 @@ describe('data keys and entities', () => {
   it('has no entity for other keys', () => {
     for (const key of ['user:1:posts', 'session:1', 'user:', 'users:1', 'user', ''])
       expect(entityOf(key), key).toBeUndefined()
+  })
+})
+
+describe('key builders for the write-path labs', () => {
+  it("name a user's keys, their tag set, and a versioned key; only the profile and the versioned user cache a row", () => {
+    expect(dataKey.userPart(7, 'profile')).toBe('user:7:profile')
+    expect(dataKey.userPart(7, 'feed', 3)).toBe('user:7:feed:3')
+    expect(dataKey.userTag(7)).toBe('user:7:keys')
+    expect(dataKey.versioned(2, dataKey.user(1001))).toBe('v2:user:1001')
+    expect(entityOf(dataKey.userPart(7, 'profile'))).toEqual({ table: 'users', id: '7' })
+    expect(entityOf(dataKey.versioned(2, dataKey.user(1)))).toEqual({ table: 'users', id: '1' })
+    expect([dataKey.userTag(7), dataKey.userPart(7, 'feed', 3), dataKey.userPart(7, 'posts')].map(entityOf)).toEqual([undefined, undefined, undefined])
+  })
+
+  it('put scratch keys outside every room, where no room parses them and the observer does not listen', () => {
+    for (const key of [scratchKey.churn('abc123', 'ff', 1), scratchKey.bulk('abc123', 9)]) {
+      expect(parseRoomKey(key)).toBeUndefined()
+      expect(key.startsWith(`${KEY_ROOT}:`)).toBe(false)
+    }
+    expect(scratchKey.bulkPattern('abc123')).toBe('cachelab-bulk:abc123:*')
   })
 })

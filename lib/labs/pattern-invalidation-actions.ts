@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { LIMITS } from '../limits'
 import type { ActionSpec } from './actions'
 import { commonActions } from './common'
-import { DEFAULT_PAGES, FILL_SIZES, MAX_PAGES, PATTERN_LIMITS, type ScanMode } from './pattern-invalidation'
+import { FILL_SIZES, MAX_PAGES, PATTERN_LIMITS, type ScanMode } from './pattern-invalidation'
 
 const userId = z.number().int().min(1).max(LIMITS.usersPerRoom)
 const ScanMode = z.enum(['delete', 'collect', 'resize', 'sscan'] satisfies ScanMode[])
@@ -12,11 +12,11 @@ export const patternActions = {
   fill: {
     label: 'Fill the room',
     summary:
-      "Replaces the room's cache with the user's keys (profile, posts, friends, feed pages, tag set) and about `others` keys of other users and posts, all built from SQL and written in pipelined batches with a 1 hour TTL.",
+      "Replaces the room's cache with the user's keys (profile, posts, friends, `pages` feed pages, tag set) and about `others` keys of other users and posts, all built from SQL and written in pipelined batches with a 1 hour TTL. Either left out keeps the last fill's (at first 5,000 others and 20 pages).",
     params: z.object({
       userId,
-      others: z.literal(FILL_SIZES),
-      pages: z.number().int().min(1).max(MAX_PAGES).default(DEFAULT_PAGES),
+      others: z.literal(FILL_SIZES).optional(),
+      pages: z.number().int().min(1).max(MAX_PAGES).optional(),
     }),
   },
   bulk: {

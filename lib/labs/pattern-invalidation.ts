@@ -13,7 +13,7 @@ export const PATTERN_LIMITS = {
   /** Per room, at least this long between two KEYS. */
   keysCooldownMs: 5_000,
   /** SCAN calls one "Run to the end" makes at most (press again to go on). */
-  runMaxCalls: 2_000,
+  runMaxCalls: 5_000,
   /** Temporary keys one resize may add; above it the lab does not resize and says why. */
   churnMaxKeys: 25_000,
   /** Resizes one loop makes at most. */
@@ -89,12 +89,15 @@ export interface ScanView {
   roundTrips: number
   ms: number
   probeMaxMs: number | null
+  probeMedianMs: number | null
   resizes: number
   /** Why the loop did not resize, when it was asked to and could not. */
   resizeNote?: string
   /** The latest calls (the timeline has all of them). */
   rows: ScanRow[]
   droppedRows: number
+  /** "Run to the end" stopped at its limit of calls before the cursor came back to 0. */
+  capped?: boolean
 }
 
 /** One way of invalidating a user's keys, as the comparison table shows it. */
@@ -103,8 +106,9 @@ export interface MethodResult {
   deleted: number
   roundTrips: number
   ms: number
-  /** The longest a PING from another client waited while it ran. */
+  /** The longest a PING from another client waited while it ran, and the typical (median) wait. */
   probeMaxMs: number | null
+  probeMedianMs: number | null
   /** Keys in the database when it ran. */
   dbsize?: number
   note?: string
@@ -161,16 +165,28 @@ export const patternLab: LabSpec = {
       controls: [
         {
           kind: 'choice',
-          label: "Other keys in the room (beside the user's 24)",
+          label: 'Other keys in the room',
           action: 'fill',
           param: 'others',
           state: 'fill.others',
-          params: { userId: '$user', pages: DEFAULT_PAGES },
+          params: { userId: '$user' },
           options: FILL_SIZES.map((n) => ({
             value: n,
             label: n === 0 ? 'none' : n.toLocaleString('en'),
             title: n === 0 ? "Only the user's keys" : `The user's keys among ${n.toLocaleString('en')} keys of other users and posts`,
           })),
+        },
+        {
+          kind: 'choice',
+          label: "The user's feed pages",
+          action: 'fill',
+          param: 'pages',
+          state: 'fill.pages',
+          params: { userId: '$user' },
+          options: [
+            { value: DEFAULT_PAGES, label: `${DEFAULT_PAGES} (24 keys)`, title: 'Profile, posts, friends, 20 feed pages and the tag set' },
+            { value: MAX_PAGES, label: `${MAX_PAGES} (103 keys)`, title: 'Profile, posts, friends, 99 feed pages and the tag set' },
+          ],
         },
         {
           kind: 'choice',
@@ -244,7 +260,7 @@ export const patternLab: LabSpec = {
       id: 'owner',
       title: 'One user, many keys',
       body: "Real apps cache many things per user: `user:1:profile`, `user:1:posts`, `user:1:friends`, `user:1:feed:1` … When the user changes, every one of them must go, and no single code path knows all their names. What they share is the prefix `user:1:`.\n\nFill the room: user 1 gets 24 keys (20 feed pages), and 5,000 keys of other users and posts surround them. Every value comes from SQL over the room's rows, written in pipelined batches of a thousand.",
-      task: 'Pick 5,000 under "Other keys in the room".',
+      task: 'Pick 5,000 under "Other keys in the room" (user 1 keeps 20 feed pages).',
       run: [fill(5000)],
       look: 'inspector',
       done: { kind: 'set', key: 'user:1:profile' },
@@ -283,7 +299,7 @@ export const patternLab: LabSpec = {
       id: 'duplicates',
       title: 'A key can come back twice',
       body: "SCAN promises that a key present for the whole loop is returned at least once, not exactly once. If Redis resizes its key table between two calls, the next call can return keys the loop already has.\n\nThis run keeps only user 1's keys (103, with 99 feed pages), uses COUNT 10 and the \"resizing\" mode: before every other call the lab adds temporary keys until Redis doubles its table, and after the call deletes them so Redis shrinks it. The loop collects keys in a Set, which drops what comes back (the \"again\" column), and unlinks each key once at the end.\n\nWhether keys come back depends on where the cursor stands when the table shrinks, and on how much else this Redis holds (the lab does not resize a big shared keyspace): a run can see none.",
-      task: 'Pick "none" other keys, COUNT 10, mode "Collect, resizing", then "Run to the end".',
+      task: 'Pick "none" other keys, 99 feed pages, COUNT 10, mode "Collect, resizing", then "Run to the end".',
       run: [
         fill(0, 99),
         { action: 'setCount', params: { count: 10 } },
@@ -297,7 +313,7 @@ export const patternLab: LabSpec = {
       id: 'sscan-duplicates',
       title: 'The same cursor on a table the lab controls',
       body: "SSCAN walks one set with the same cursor and the same promise. User 1's tag set lists their keys, so walking it finds them too, and its table belongs to the set alone: the lab can grow and shrink it whatever else this Redis holds. Duplicates show up within a run or two.\n\nA big tag set is walked this way in practice too: SMEMBERS on a set of a million members blocks Redis just as KEYS does.",
-      task: 'Refill, pick mode "Tag set (SSCAN), resizing", then "Run to the end".',
+      task: 'Refill (pick 99 feed pages again), pick mode "Tag set (SSCAN), resizing", then "Run to the end".',
       run: [
         fill(0, 99),
         { action: 'scanStart', params: { userId: 1, mode: 'sscan' } },

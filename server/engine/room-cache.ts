@@ -321,6 +321,10 @@ let dead: Redis | undefined
  * once, exactly as one sent during an outage does. The `cache-write` fault routes one write here.
  */
 function deadRedis(): Redis {
-  dead ??= new Redis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null })
+  if (!dead) {
+    dead = new Redis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null })
+    // A command on a lazy client makes it try to connect; the refusal is the point, not news for the log.
+    dead.on('error', () => {})
+  }
   return dead
 }

@@ -35,7 +35,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
       )
     const state = () => t.app.engine.rooms.peek(id)!.labs.get('key-versioning')!.state() as VersioningLabState
     const full = roomKeys(id).full
-    onTestFinished(() => t.app.engine.act(id, { lab: 'key-versioning', action: 'load', rps: 0 }, 'you').catch(() => {}))
+    onTestFinished(async () => void (await t.app.engine.act(id, { lab: 'key-versioning', action: 'load', rps: 0 }, 'you').catch(() => {})))
     return { id, c, act, fails, state, full }
   }
 

@@ -133,6 +133,30 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     expect(await lab.existing(userKeys(4))).toBe(0)
   })
 
+  it('sscan mode walks the tag set with SSCAN, growing and shrinking it between calls, and deletes every key once', async () => {
+    const lab = await labRoom()
+    await lab.act('fill', { userId: 8, others: 2000, pages: 99 })
+    await lab.act('setCount', { count: 10 })
+    await lab.act('scanStart', { userId: 8, mode: 'sscan' })
+    const run = await lab.act('scanRun')
+    const loop = lab.state().scan!
+    expect(loop).toMatchObject({ set: 'user:8:keys', mode: 'sscan', done: true, unique: 102, deleted: 103 })
+    expect(loop.returned).toBe(102 + loop.duplicates)
+    expect(loop.resizes).toBeGreaterThan(2)
+    // Every call was an SSCAN of the tag set; the set grew (SADD) before every other call and shrank (SREM) after.
+    const scans = ofKind(run.events, 'scan')
+    expect(scans.every((e) => e.key === 'user:8:keys' && e.data.match === 'user:8:*')).toBe(true)
+    const commands = ofKind(run.events, 'command').map((e) => e.data.cmd)
+    expect(commands.filter((c) => c === 'SADD')).toHaveLength(loop.resizes)
+    expect(commands.filter((c) => c === 'SREM')).toHaveLength(loop.resizes)
+    // The temporary members never matched, so only the user's keys (and the set) were deleted.
+    expect(ofKind(run.events, 'del').map((e) => e.key).sort()).toEqual([...userKeys(8, 99)].sort())
+    expect(await lab.existing(userKeys(8, 99))).toBe(0)
+    expect(await lab.existing(userKeys(9, 1))).toBe(5)
+    await sleep(100)
+    expect(lab.c.events.filter((e) => e.src === 'outside')).toEqual([])
+  })
+
   it('a step after the loop ended starts a new loop at cursor 0', async () => {
     const lab = await labRoom()
     await lab.act('fill', { userId: 5, others: 0 })
@@ -148,7 +172,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     const lab = await labRoom()
     await lab.act('fill', { userId: 9, others: 2000 })
     const { result, events } = await lab.act('tag', { userId: 9 })
-    expect(result).toMatchObject({ ok: true, registered: USER_KEYS - 1, deleted: USER_KEYS - 1, remaining: 0, roundTrips: 2 })
+    expect(result).toMatchObject({ ok: true, registered: USER_KEYS - 1, deleted: USER_KEYS, remaining: 0, roundTrips: 2 })
     expect(briefs(events).slice(0, 3)).toEqual([
       ['client', 'request', 'user:9:keys'],
       ['cache', 'command', 'user:9:keys'],

@@ -30,12 +30,14 @@ import {
   type GrownSet,
 } from '../strategies/keyspace-resize'
 import { Prober } from '../strategies/redis-probe'
-import { newIteration, scanStep, userPattern, type ScanIteration, type StepHooks } from '../strategies/scan-invalidation'
+import { median, newIteration, scanStep, userPattern, type ScanIteration, type StepHooks } from '../strategies/scan-invalidation'
 import { invalidateByTag, readProfile } from '../strategies/tag-invalidation'
 import { fillRoom, removeQuietly } from '../strategies/user-keys'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
 
+/** A fill that names no size fills this many other keys (or the last fill's). */
+const DEFAULT_OTHERS = 5000
 /** Rows of the loop the published state carries (the timeline has every call). */
 const PUBLISHED_ROWS = 100
 /** While "Run to the end" runs, the browsers get the loop this often. */
@@ -245,6 +247,7 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
       roundTrips: loop.roundTrips,
       ms: roundMs(loop.ms),
       probeMaxMs: loop.probeMaxMs,
+      probeMedianMs: median(loop.probes),
       note: `${loop.calls} ${loop.set ? 'SSCAN calls over the tag set' : 'SCAN calls'} with COUNT ${state.count}${loop.duplicates ? `, ${loop.duplicates} keys returned twice` : ''}`,
       at: Date.now(),
     }
@@ -285,9 +288,9 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
               lastPublish = Date.now()
             }
           }
-          set({ scan: view(loop) })
+          set({ scan: { ...view(loop), capped: !loop.done } })
           finished(loop)
-          return { ok: true, from: 'cache' as const, ...view(loop), rows: undefined, callsThisRun: calls }
+          return { ok: true, from: 'cache' as const, ...view(loop), rows: undefined, callsThisRun: calls, capped: !loop.done }
         },
         { key: loop.set ?? loop.match },
       )
@@ -309,7 +312,8 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
             cooldownMs: PATTERN_LIMITS.keysCooldownMs,
           })
           if (!verdict.ok) {
-            set({ results: { ...state.results, keys: { userId, deleted: 0, roundTrips: 1, ms: 0, probeMaxMs: null, dbsize: size, note: verdict.reason, at: Date.now() } } })
+            const refused = { userId, deleted: 0, roundTrips: 1, ms: 0, probeMaxMs: null, probeMedianMs: null, dbsize: size, note: verdict.reason, at: Date.now() }
+            set({ results: { ...state.results, keys: refused } })
             throw errors.tooMany(verdict.reason)
           }
           if (keysRunning) throw errors.busy('Another room is running KEYS right now: try again in a moment.')
@@ -318,13 +322,9 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
           try {
             const out = await invalidateWithKeys(scope, pattern, size, probed(scope, 'KEYS', pattern))
             const probeMaxMs = out.probes.length > 0 ? Math.max(...out.probes) : null
-            set({
-              userId,
-              results: {
-                ...state.results,
-                keys: { userId, deleted: out.deleted, roundTrips: out.roundTrips, ms: out.ms, probeMaxMs, dbsize: size, note: `KEYS took ${out.keysMs} ms over ${size.toLocaleString('en')} keys`, at: Date.now() },
-              },
-            })
+            const note = `KEYS took ${out.keysMs} ms over ${size.toLocaleString('en')} keys`
+            const result = { userId, deleted: out.deleted, roundTrips: out.roundTrips, ms: out.ms, probeMaxMs, probeMedianMs: median(out.probes), dbsize: size, note, at: Date.now() }
+            set({ userId, results: { ...state.results, keys: result } })
             return { ok: true, from: 'cache' as const, ...out }
           } finally {
             keysRunning = false
@@ -351,6 +351,7 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
                 roundTrips: out.roundTrips,
                 ms: out.ms,
                 probeMaxMs: probes.length > 0 ? Math.max(...probes) : null,
+                probeMedianMs: median(probes),
                 note: out.registered === 0 ? 'the tag set was empty (nothing registered)' : `${out.registered} keys registered`,
                 at: Date.now(),
               },
@@ -403,7 +404,8 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
     )
 
   const actions: Record<string, (p: Record<string, unknown>, by: Actor) => Promise<unknown>> = {
-    fill: (p, by) => fill(p.userId as number, p.others as number, (p.pages as number | undefined) ?? DEFAULT_PAGES, by),
+    fill: (p, by) =>
+      fill(p.userId as number, (p.others as number | undefined) ?? state.fill?.others ?? DEFAULT_OTHERS, (p.pages as number | undefined) ?? state.fill?.pages ?? DEFAULT_PAGES, by),
     bulk: (p, by) => setBulk(p.keys as number, by),
     setCount: async (p) => {
       set({ count: p.count as number })
@@ -481,6 +483,7 @@ function view(loop: ScanIteration): ScanView {
     roundTrips: loop.roundTrips,
     ms: roundMs(loop.ms),
     probeMaxMs: loop.probeMaxMs,
+    probeMedianMs: median(loop.probes),
     resizes: loop.resize.cycles,
     resizeNote: loop.resize.note,
     rows: loop.rows.slice(-PUBLISHED_ROWS),
@@ -490,7 +493,8 @@ function view(loop: ScanIteration): ScanView {
 
 function withStats(s: PatternLabState): PatternLabState {
   const loop = s.scan
-  const probes = [s.results.scan?.probeMaxMs ?? loop?.probeMaxMs, s.results.keys?.probeMaxMs]
+  const scan = s.results.scan ?? (loop ? { probeMedianMs: loop.probeMedianMs, probeMaxMs: loop.probeMaxMs } : undefined)
+  const keys = s.results.keys
   const fmt = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms`)
   return {
     ...s,
@@ -504,9 +508,14 @@ function withStats(s: PatternLabState): PatternLabState {
       {
         label: 'Keys returned twice',
         value: loop ? loop.duplicates : 0,
-        hint: loop ? (loop.mode === 'delete' ? 'a delete loop cannot see one: the key is gone' : loop.duplicates > 0 ? 'dropped by the Set' : 'none so far in this loop') : 'collect mode with resizes shows them',
+        hint: loop ? (loop.mode === 'delete' ? 'a delete loop cannot see one: the key is gone' : loop.duplicates > 0 ? 'dropped by the Set' : 'none so far in this loop') : 'the resizing modes show them',
       },
-      { label: 'Longest PING wait', value: fmt(probes[1] ?? probes[0]), hint: `SCAN ${fmt(probes[0])} · KEYS ${fmt(probes[1])}`, warn: (probes[1] ?? 0) > 5 },
+      {
+        label: 'Other client waited',
+        value: keys?.probeMaxMs ? fmt(keys.probeMaxMs) : fmt(scan?.probeMedianMs),
+        hint: `during SCAN typically ${fmt(scan?.probeMedianMs)} (worst ${fmt(scan?.probeMaxMs)}) · during KEYS ${fmt(keys?.probeMaxMs)}`,
+        warn: (keys?.probeMaxMs ?? 0) > 5,
+      },
     ],
   }
 }

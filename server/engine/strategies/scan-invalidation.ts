@@ -32,6 +32,8 @@ export interface ScanIteration {
   roundTrips: number
   ms: number
   probeMaxMs: number | null
+  /** The other client's wait during each call (the latest calls'). */
+  probes: number[]
   /** Every key returned so far (the client-side dedupe). */
   seen: Set<string>
   rows: ScanRow[]
@@ -47,6 +49,16 @@ export interface ScanIteration {
 
 /** Rows an iteration keeps (the timeline has every call). */
 export const KEPT_ROWS = 200
+/** Probe figures an iteration keeps for its median. */
+const KEPT_PROBES = 5000
+
+/** The middle value (pure); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round(((sorted[mid - 1]! + sorted[mid]!) / 2) * 100) / 100
+}
 
 /** `user:<id>:*`: the trailing colon keeps user 1's pattern off user 10's keys. */
 export function userPattern(userId: number): string {
@@ -69,6 +81,7 @@ export function newIteration(userId: number, mode: ScanMode, match = userPattern
     roundTrips: 0,
     ms: 0,
     probeMaxMs: null,
+    probes: [],
     seen: new Set(),
     rows: [],
     droppedRows: 0,
@@ -161,7 +174,11 @@ export async function scanStep(scope: Scope, it: ScanIteration, count: number, h
   it.duplicates += duplicates
   it.deleted += deleted
   it.ms += row.ms
-  if (probeMs !== null) it.probeMaxMs = Math.max(it.probeMaxMs ?? 0, probeMs)
+  if (probeMs !== null) {
+    it.probeMaxMs = Math.max(it.probeMaxMs ?? 0, probeMs)
+    it.probes.push(probeMs)
+    if (it.probes.length > KEPT_PROBES) it.probes.shift()
+  }
   it.rows.push(row)
   if (it.rows.length > KEPT_ROWS) {
     it.rows.shift()

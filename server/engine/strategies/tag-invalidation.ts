@@ -20,6 +20,7 @@ const UNLINK_TAGGED = loadScript('unlink-tagged.lua')
 
 export interface TagOutcome {
   registered: number
+  /** Keys deleted, the tag set included when it was emptied. */
   deleted: number
   /** Members left in the tag set (registered after SMEMBERS read it). */
   remaining: number
@@ -59,7 +60,8 @@ export async function invalidateByTag(scope: Scope, userId: number): Promise<Tag
       settle: (r) => settleTagged(tag, members, r),
     },
   )
-  const deleted = reply.slice(1).filter((x) => x === 1).length
+  // The tag set itself is gone too when the script emptied it: count it, as the SCAN loop does.
+  const deleted = reply.slice(1).filter((x) => x === 1).length + (reply[0] === 0 ? 1 : 0)
   return { registered: members.length, deleted, remaining: reply[0] ?? 0, roundTrips: 2, ms: elapsed(started) }
 }
 

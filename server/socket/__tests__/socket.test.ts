@@ -36,7 +36,7 @@ describe('socket', () => {
         prefix: `lab:${room}:`,
         lastSeq: t.app.engine.recorder.lastSeq(room),
         firstSeq: 1,
-        labs: { ttl: expect.objectContaining({ dataClass: 'warm' }) },
+        labs: expect.objectContaining({ ttl: expect.objectContaining({ dataClass: 'warm' }) }),
       },
     })
     expect((await c.ask('room:join', { room })).ok).toBe(true)
