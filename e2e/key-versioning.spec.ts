@@ -3,10 +3,13 @@ import { finishStep, inspectorRow, openLab, outsideRedis, rows, step } from './s
 
 const choice = (page: Page, group: string, option: string) =>
   page.getByRole('radiogroup', { name: group }).getByRole('radio', { name: option, exact: true })
-const generation = (page: Page, version: number) => page.locator(`[data-testid="generations-table"] tr[data-generation="${version}"]`)
+const generation = (page: Page, version: number) =>
+  page.locator(`[data-testid="generations-table"] tr[data-generation="${version}"]`)
 const labStat = (page: Page, label: string) => page.locator(`[data-lab-stat="${label}"]`)
 
-test('a new learner walks through key versioning: bump, misses, two generations in memory, expiry, and a stranded generation', async ({ page }) => {
+test('a new learner walks through key versioning: bump, misses, two generations in memory, expiry, and a stranded generation', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   const prefix = await openLab(page, 'key-versioning')
   const redis = outsideRedis()
@@ -44,7 +47,9 @@ test('a new learner walks through key versioning: bump, misses, two generations 
     // 5. A read load fills v2 while v1 sits there, unread
     await choice(page, 'Read load (over users 1–20)', '5 / s').click()
     await expect(rows(page, 'setting').last()).toContainText('load')
-    await expect.poll(async () => Number(await generation(page, 2).getAttribute('data-keys')), { timeout: 15_000 }).toBeGreaterThan(3)
+    await expect
+      .poll(async () => Number(await generation(page, 2).getAttribute('data-keys')), { timeout: 15_000 })
+      .toBeGreaterThan(3)
     await expect(page.getByTestId('memory-chart')).toHaveAttribute('data-series', 'v1,v2')
     await expect(generation(page, 1)).toHaveAttribute('data-keys', '20')
     await finishStep(page, 'two-generations')
@@ -62,13 +67,17 @@ test('a new learner walks through key versioning: bump, misses, two generations 
     await finishStep(page, 'no-ttl')
 
     // 8. Bump again: v3 is stranded, holding its memory for ever
-    await expect.poll(async () => Number(await generation(page, 3).getAttribute('data-keys')), { timeout: 15_000 }).toBeGreaterThan(2)
+    await expect
+      .poll(async () => Number(await generation(page, 3).getAttribute('data-keys')), { timeout: 15_000 })
+      .toBeGreaterThan(2)
     await page.getByRole('button', { name: 'Bump version' }).click()
     await expect(labStat(page, 'Current version')).toHaveText('v4')
     await expect(generation(page, 3)).toContainText('never: no TTL')
     // What the panel says v3 holds is what Redis holds (a read in flight at the bump may still land in v3).
     const v3 = async () => (await redis.scan('0', 'MATCH', `${prefix}v3:*`, 'COUNT', 10_000))[1]
-    await expect.poll(async () => (await v3()).length === Number(await generation(page, 3).getAttribute('data-keys'))).toBe(true)
+    await expect
+      .poll(async () => (await v3()).length === Number(await generation(page, 3).getAttribute('data-keys')))
+      .toBe(true)
     const stranded = (await v3()).length
     for (const key of await v3()) expect(await redis.pttl(key)).toBe(-1)
     // Once v2's TTLs have run out, what is left in old generations is v3, for ever.

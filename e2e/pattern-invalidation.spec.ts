@@ -7,9 +7,12 @@ const OTHERS = 'Other keys in the room'
 const PAGES = "The user's feed pages"
 const MODE = 'Mode (starts a new loop for the user)'
 const figure = (page: Page, name: string) => page.getByTestId('scan-summary').locator(`[data-figure="${name}"]`)
-const method = (page: Page, id: string, name: string) => page.locator(`[data-testid="methods-table"] tr[data-method="${id}"] [data-figure="${name}"]`)
+const method = (page: Page, id: string, name: string) =>
+  page.locator(`[data-testid="methods-table"] tr[data-method="${id}"] [data-figure="${name}"]`)
 
-test('a new learner walks through pattern invalidation: the SCAN loop call by call, duplicates, KEYS, and the tag set', async ({ page }) => {
+test('a new learner walks through pattern invalidation: the SCAN loop call by call, duplicates, KEYS, and the tag set', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   const prefix = await openLab(page, 'pattern-invalidation')
   const redis = outsideRedis()
@@ -20,7 +23,14 @@ test('a new learner walks through pattern invalidation: the SCAN loop call by ca
     // (The timeline draws only the rows in view, so the fill's many events are checked in the inspector and Redis.)
     await expect(inspectorRow(page, 'user:1:profile')).toContainText('v1')
     await expect(inspectorRow(page, 'user:1:keys')).toContainText('set')
-    expect(await redis.exists(`${prefix}user:1:profile`, `${prefix}user:1:feed:20`, `${prefix}user:1:keys`, `${prefix}user:2:posts`)).toBe(4)
+    expect(
+      await redis.exists(
+        `${prefix}user:1:profile`,
+        `${prefix}user:1:feed:20`,
+        `${prefix}user:1:keys`,
+        `${prefix}user:2:posts`,
+      ),
+    ).toBe(4)
     expect(await redis.scard(`${prefix}user:1:keys`)).toBe(23)
     await finishStep(page, 'owner')
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { event } from '../server/test-support/factories'
 import { gaugeSeries } from './gauge-series'
 
-const gauge = (name: string, value: number, time: number) => event('gauge', 'cache', { name, value, unit: 'bytes' }, undefined, { time })
+const gauge = (name: string, value: number, time: number) =>
+  event('gauge', 'cache', { name, value, unit: 'bytes' }, undefined, { time })
 const memory = (name: string) => (/^v\d+ memory$/.test(name) ? name.split(' ')[0] : undefined)
 
 describe('gaugeSeries', () => {

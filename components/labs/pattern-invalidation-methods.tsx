@@ -18,7 +18,10 @@ export function MethodsPanel() {
   const state = labs['pattern-invalidation'] as PatternLabState | undefined
   const results = state?.results ?? {}
   return (
-    <Panel title="Three ways to delete a user's keys" actions={<span className="text-xs text-zinc-500">last run of each</span>}>
+    <Panel
+      title="Three ways to delete a user's keys"
+      actions={<span className="text-xs text-zinc-500">last run of each</span>}
+    >
       <div className="overflow-x-auto">
         <table className="w-full text-left text-xs" data-testid="methods-table">
           <thead className="text-[11px] tracking-wide text-zinc-500 uppercase">
@@ -26,8 +29,13 @@ export function MethodsPanel() {
               <th className="px-3 py-1.5 font-semibold">Way</th>
               <th className="px-3 py-1.5 text-right font-semibold">Deleted</th>
               <th className="px-3 py-1.5 text-right font-semibold">Round trips</th>
-              <th className="px-3 py-1.5 text-right font-semibold">Time</th>
-              <th className="px-3 py-1.5 text-right font-semibold" title="How long a PING from another client typically waited while it ran (the median), and at worst">Other client waited</th>
+              <th className="hidden px-3 py-1.5 text-right font-semibold sm:table-cell">Time</th>
+              <th
+                className="px-3 py-1.5 text-right font-semibold"
+                title="How long a PING from another client typically waited while it ran (the median), and at worst"
+              >
+                Other client waited
+              </th>
               <th className="hidden px-3 py-1.5 font-semibold md:table-cell">Note</th>
             </tr>
           </thead>
@@ -39,9 +47,12 @@ export function MethodsPanel() {
         </table>
       </div>
       <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-        KEYS is refused here when Redis holds more than {PATTERN_LIMITS.keysMaxDbsize.toLocaleString('en')} keys, and runs at most once every{' '}
-        {PATTERN_LIMITS.keysCooldownMs / 1000} s per room: it walks every key of the server while every other client waits.
-        {state?.dbsize !== null && state?.dbsize !== undefined && ` Redis holds ${state.dbsize.toLocaleString('en')} keys now.`}
+        KEYS is refused here when Redis holds more than {PATTERN_LIMITS.keysMaxDbsize.toLocaleString('en')} keys, and
+        runs at most once every {PATTERN_LIMITS.keysCooldownMs / 1000} s per room: it walks every key of the server
+        while every other client waits.
+        {state?.dbsize !== null &&
+          state?.dbsize !== undefined &&
+          ` Redis holds ${state.dbsize.toLocaleString('en')} keys now.`}
       </p>
     </Panel>
   )
@@ -53,7 +64,7 @@ function MethodRow({ id, name, how, r }: { id: string; name: string; how: string
     <tr className="border-b border-zinc-100 dark:border-zinc-800/60" data-method={id}>
       <td className="px-3 py-1.5">
         <span className="font-medium">{name}</span>
-        <span className="block text-[11px] text-zinc-500">{how}</span>
+        <span className="hidden text-[11px] text-zinc-500 sm:block">{how}</span>
       </td>
       <td className="px-3 py-1.5 text-right font-mono tabular-nums" data-figure="deleted">
         {r ? r.deleted : '—'}
@@ -61,10 +72,14 @@ function MethodRow({ id, name, how, r }: { id: string; name: string; how: string
       <td className="px-3 py-1.5 text-right font-mono tabular-nums" data-figure="round-trips">
         {r ? r.roundTrips : '—'}
       </td>
-      <td className="px-3 py-1.5 text-right font-mono tabular-nums">{r ? formatMs(r.ms) : '—'}</td>
+      <td className="hidden px-3 py-1.5 text-right font-mono tabular-nums sm:table-cell">{r ? formatMs(r.ms) : '—'}</td>
       <td className="px-3 py-1.5 text-right font-mono tabular-nums" data-figure="probe">
         {r?.probeMedianMs !== null && r?.probeMedianMs !== undefined ? (
-          <span className={cn(id === 'keys' && r.probeMedianMs > 5 && 'font-semibold text-rose-600 dark:text-rose-400')}>{formatMs(r.probeMedianMs)}</span>
+          <span
+            className={cn(id === 'keys' && r.probeMedianMs > 5 && 'font-semibold text-rose-600 dark:text-rose-400')}
+          >
+            {formatMs(r.probeMedianMs)}
+          </span>
         ) : (
           '—'
         )}
@@ -72,7 +87,12 @@ function MethodRow({ id, name, how, r }: { id: string; name: string; how: string
           <span className="block text-[11px] font-normal text-zinc-500">worst {formatMs(r.probeMaxMs)}</span>
         )}
       </td>
-      <td className={cn('hidden max-w-[18rem] px-3 py-1.5 text-zinc-500 md:table-cell', refused && 'text-rose-700 dark:text-rose-300')}>
+      <td
+        className={cn(
+          'hidden max-w-[18rem] px-3 py-1.5 text-zinc-500 md:table-cell',
+          refused && 'text-rose-700 dark:text-rose-300',
+        )}
+      >
         {r ? (r.userId ? `user ${r.userId}: ` : '') + (r.note ?? '') : 'not run yet'}
       </td>
     </tr>

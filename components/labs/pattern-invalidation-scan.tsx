@@ -3,7 +3,13 @@
 import { useEffect, useRef } from 'react'
 import { cn } from '@/lib/cn'
 import { formatMs } from '@/lib/describe'
-import { PATTERN_LIMITS, SCAN_MODES, type PatternLabState, type ScanRow, type ScanView } from '@/lib/labs/pattern-invalidation'
+import {
+  PATTERN_LIMITS,
+  SCAN_MODES,
+  type PatternLabState,
+  type ScanRow,
+  type ScanView,
+} from '@/lib/labs/pattern-invalidation'
 import { useRoom } from '../room-provider'
 import { useLabAction } from '../use-lab-action'
 import { Button } from '../ui/button'
@@ -19,7 +25,9 @@ function nextCommand(state: PatternLabState): string {
   const cursor = !loop || loop.done ? '0' : loop.cursor
   const match = loop && !loop.done ? loop.match : `user:${loop?.userId ?? state.userId}:*`
   const set = loop?.set ?? (state.mode === 'sscan' ? `user:${state.userId}:keys` : undefined)
-  return set ? `SSCAN ${set} ${cursor} MATCH ${match} COUNT ${state.count}` : `SCAN ${cursor} MATCH ${match} COUNT ${state.count}`
+  return set
+    ? `SSCAN ${set} ${cursor} MATCH ${match} COUNT ${state.count}`
+    : `SCAN ${cursor} MATCH ${match} COUNT ${state.count}`
 }
 
 /**
@@ -40,41 +48,57 @@ export function ScanLoopPanel() {
       title={loop?.set ? 'SSCAN loop over the tag set' : 'SCAN loop'}
       region="panels"
       actions={
-        <>
-          <Button size="sm" variant="primary" disabled={busy} onClick={() => void run('scanStep')} data-testid="scan-step">
-            {done ? 'Step (new loop)' : 'Step'}
-          </Button>
-          <Button size="sm" disabled={busy} onClick={() => void run('scanRun', {}, RUN_TIMEOUT_MS)} data-testid="scan-run">
-            Run to the end
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            disabled={busy || !state}
-            onClick={() => state && void run('scanStart', { userId: loop?.userId ?? state.userId, mode: state.mode })}
-          >
-            Restart
-          </Button>
-        </>
+        <span className="hidden text-xs text-zinc-500 sm:inline">
+          {loop ? SCAN_MODES[loop.mode].label.toLowerCase() : state ? SCAN_MODES[state.mode].label.toLowerCase() : ''}
+        </span>
       }
       bodyClassName="flex flex-col"
     >
-      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
-        <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs dark:bg-zinc-800" data-testid="scan-next">
+      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <Button
+          size="sm"
+          variant="primary"
+          disabled={busy}
+          onClick={() => void run('scanStep')}
+          data-testid="scan-step"
+        >
+          {done ? 'Step (new loop)' : 'Step'}
+        </Button>
+        <Button
+          size="sm"
+          disabled={busy}
+          onClick={() => void run('scanRun', {}, RUN_TIMEOUT_MS)}
+          data-testid="scan-run"
+        >
+          Run to the end
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={busy || !state}
+          onClick={() => state && void run('scanStart', { userId: loop?.userId ?? state.userId, mode: state.mode })}
+        >
+          Restart
+        </Button>
+        <code
+          className="min-w-0 rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs break-all dark:bg-zinc-800"
+          data-testid="scan-next"
+          title="The command the next Step sends"
+        >
           {state ? nextCommand(state) : '…'}
         </code>
-        <span className="text-xs text-zinc-500">
-          {loop ? SCAN_MODES[loop.mode].label.toLowerCase() : state ? SCAN_MODES[state.mode].label.toLowerCase() : ''}
-        </span>
         {busy && <span className="text-xs text-zinc-500">working…</span>}
-        <span className="ml-auto text-xs font-medium" data-testid="scan-status" data-done={done}>
+      </div>
+      <div className="border-b border-zinc-200 px-3 py-1.5 dark:border-zinc-800">
+        <span className="text-xs font-medium" data-testid="scan-status" data-done={done}>
           {!loop ? (
-            <span className="text-zinc-500">no loop yet: Step sends the command above</span>
+            <span className="text-zinc-500">no loop yet: Step sends the command shown</span>
           ) : done ? (
             <span className="text-emerald-700 dark:text-emerald-400">cursor back at 0: the loop is complete</span>
           ) : loop.capped ? (
             <span className="text-amber-700 dark:text-amber-400">
-              paused after {PATTERN_LIMITS.runMaxCalls.toLocaleString('en')} calls in one go: run again to go on from cursor {loop.cursor}
+              paused after {PATTERN_LIMITS.runMaxCalls.toLocaleString('en')} calls in one go: run again to go on from
+              cursor {loop.cursor}
             </span>
           ) : (
             <span className="text-sky-700 dark:text-sky-300">continues from cursor {loop.cursor}</span>
@@ -85,7 +109,10 @@ export function ScanLoopPanel() {
       {loop && loop.rows.length > 0 ? <Rows loop={loop} /> : null}
       {loop && <DuplicateNote loop={loop} />}
       {error && (
-        <p role="alert" className="m-3 rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="m-3 rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           {error}
         </p>
       )}
@@ -96,7 +123,7 @@ export function ScanLoopPanel() {
 function Summary({ loop }: { loop: ScanView }) {
   const figures: [string, string | number, string?][] = [
     ['calls', loop.calls],
-    ['examined', loop.examined.toLocaleString('en'), 'keys the calls looked at, anyone\'s'],
+    ['examined', loop.examined.toLocaleString('en'), "keys the calls looked at, anyone's"],
     ['returned', loop.returned],
     ['distinct', loop.unique],
     ['again', loop.duplicates, 'returned keys the loop had already seen'],
@@ -109,11 +136,20 @@ function Summary({ loop }: { loop: ScanView }) {
     ],
   ]
   return (
-    <dl className="grid grid-cols-4 gap-x-3 gap-y-1 border-b border-zinc-200 px-3 py-2 text-xs sm:grid-cols-8 dark:border-zinc-800" data-testid="scan-summary">
+    <dl
+      className="grid grid-cols-4 gap-x-3 gap-y-1 border-b border-zinc-200 px-3 py-2 text-xs sm:grid-cols-8 dark:border-zinc-800"
+      data-testid="scan-summary"
+    >
       {figures.map(([label, value, title]) => (
         <div key={label} title={title}>
           <dt className="text-[10px] tracking-wide text-zinc-500 uppercase">{label}</dt>
-          <dd className={cn('font-mono text-sm font-semibold tabular-nums', label === 'again' && Number(value) > 0 && 'text-amber-700 dark:text-amber-400')} data-figure={label}>
+          <dd
+            className={cn(
+              'font-mono text-sm font-semibold tabular-nums',
+              label === 'again' && Number(value) > 0 && 'text-amber-700 dark:text-amber-400',
+            )}
+            data-figure={label}
+          >
             {value}
           </dd>
         </div>
@@ -136,12 +172,21 @@ function Rows({ loop }: { loop: ScanView }) {
           <tr className="border-b border-zinc-200 dark:border-zinc-800">
             <th className="px-2 py-1.5 font-semibold">#</th>
             <th className="px-2 py-1.5 font-semibold">cursor → next</th>
-            <th className="px-2 py-1.5 text-right font-semibold">count</th>
-            <th className="px-2 py-1.5 text-right font-semibold" title="Keys the call looked at, in the whole database">examined</th>
+            <th className="hidden px-2 py-1.5 text-right font-semibold sm:table-cell">count</th>
+            <th className="px-2 py-1.5 text-right font-semibold" title="Keys the call looked at, in the whole database">
+              examined
+            </th>
             <th className="px-2 py-1.5 text-right font-semibold">returned</th>
-            <th className="px-2 py-1.5 text-right font-semibold" title="Returned keys seen before in this loop">again</th>
+            <th className="px-2 py-1.5 text-right font-semibold" title="Returned keys seen before in this loop">
+              again
+            </th>
             <th className="px-2 py-1.5 text-right font-semibold">deleted</th>
-            <th className="hidden px-2 py-1.5 text-right font-semibold sm:table-cell" title="A PING from another client while the call ran">PING</th>
+            <th
+              className="hidden px-2 py-1.5 text-right font-semibold sm:table-cell"
+              title="A PING from another client while the call ran"
+            >
+              PING
+            </th>
             <th className="hidden px-2 py-1.5 font-semibold md:table-cell">note</th>
           </tr>
         </thead>
@@ -166,21 +211,36 @@ function Row({ r }: { r: ScanRow }) {
   const end = r.next === '0'
   return (
     <tr
-      className={cn('border-b border-zinc-100 dark:border-zinc-800/60', r.duplicates > 0 && 'bg-amber-50 dark:bg-amber-950/30', end && 'bg-emerald-50 dark:bg-emerald-950/30')}
+      className={cn(
+        'border-b border-zinc-100 dark:border-zinc-800/60',
+        r.duplicates > 0 && 'bg-amber-50 dark:bg-amber-950/30',
+        end && 'bg-emerald-50 dark:bg-emerald-950/30',
+      )}
       data-row={r.n}
     >
       <td className="px-2 py-1 font-mono tabular-nums text-zinc-500">{r.n}</td>
       <td className="px-2 py-1 font-mono tabular-nums">
         {r.cursor} → <span className={cn(end && 'font-semibold text-emerald-700 dark:text-emerald-400')}>{r.next}</span>
       </td>
-      <td className="px-2 py-1 text-right font-mono tabular-nums">{r.count}</td>
+      <td className="hidden px-2 py-1 text-right font-mono tabular-nums sm:table-cell">{r.count}</td>
       <td className="px-2 py-1 text-right font-mono tabular-nums">{r.examined}</td>
-      <td className={cn('px-2 py-1 text-right font-mono tabular-nums', r.returned === 0 && 'text-zinc-400')}>{r.returned}</td>
-      <td className={cn('px-2 py-1 text-right font-mono tabular-nums', r.duplicates > 0 ? 'font-semibold text-amber-700 dark:text-amber-400' : 'text-zinc-400')}>
+      <td className={cn('px-2 py-1 text-right font-mono tabular-nums', r.returned === 0 && 'text-zinc-400')}>
+        {r.returned}
+      </td>
+      <td
+        className={cn(
+          'px-2 py-1 text-right font-mono tabular-nums',
+          r.duplicates > 0 ? 'font-semibold text-amber-700 dark:text-amber-400' : 'text-zinc-400',
+        )}
+      >
         {r.duplicates}
       </td>
-      <td className={cn('px-2 py-1 text-right font-mono tabular-nums', r.deleted === 0 && 'text-zinc-400')}>{r.deleted}</td>
-      <td className="hidden px-2 py-1 text-right font-mono tabular-nums sm:table-cell">{r.probeMs === null ? '—' : formatMs(r.probeMs)}</td>
+      <td className={cn('px-2 py-1 text-right font-mono tabular-nums', r.deleted === 0 && 'text-zinc-400')}>
+        {r.deleted}
+      </td>
+      <td className="hidden px-2 py-1 text-right font-mono tabular-nums sm:table-cell">
+        {r.probeMs === null ? '—' : formatMs(r.probeMs)}
+      </td>
       <td className="hidden max-w-[14rem] truncate px-2 py-1 text-zinc-500 md:table-cell" title={r.note}>
         {r.note ?? ''}
       </td>
@@ -192,7 +252,8 @@ function Row({ r }: { r: ScanRow }) {
 function DuplicateNote({ loop }: { loop: ScanView }) {
   let text: string
   if (loop.mode === 'delete') {
-    text = 'A delete loop never sees a key twice: once returned, the key is gone. Duplicates matter to loops that collect keys.'
+    text =
+      'A delete loop never sees a key twice: once returned, the key is gone. Duplicates matter to loops that collect keys.'
   } else if (loop.duplicates > 0) {
     text = `${loop.duplicates} returned key${loop.duplicates === 1 ? '' : 's'} came back again; the Set dropped ${loop.duplicates === 1 ? 'it' : 'them'}, so each key is deleted once.`
   } else if (loop.resizeNote) {
@@ -205,7 +266,10 @@ function DuplicateNote({ loop }: { loop: ScanView }) {
     text = `No key has come back yet (${loop.resizes} resize${loop.resizes === 1 ? '' : 's'} so far).`
   }
   return (
-    <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400" data-testid="scan-duplicates">
+    <p
+      className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+      data-testid="scan-duplicates"
+    >
       {text}
     </p>
   )

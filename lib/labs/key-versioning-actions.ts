@@ -10,7 +10,8 @@ const userId = z.number().int().min(1).max(LIMITS.usersPerRoom)
 export const versioningActions = {
   read: {
     label: 'Read user',
-    summary: 'Cache-aside read of v<current>:user:<id> (the user and their posts); a miss reads the database and caches it under the current version.',
+    summary:
+      'Cache-aside read of v<current>:user:<id> (the user and their posts); a miss reads the database and caches it under the current version.',
     params: z.object({ userId }),
   },
   update: {
@@ -43,12 +44,14 @@ export const versioningActions = {
   },
   sweep: {
     label: 'Sweep old generations',
-    summary: 'Deletes a generation (all of them older than the current one when no version is given) with a SCAN MATCH v<n>:* loop and UNLINK.',
+    summary:
+      'Deletes a generation (all of them older than the current one when no version is given) with a SCAN MATCH v<n>:* loop and UNLINK.',
     params: z.object({ version: z.number().int().min(1).max(MAX_VERSION).optional() }),
   },
   measure: {
     label: 'Measure memory',
-    summary: "Measures every generation now (MEMORY USAGE per key, summed, and INFO memory's used_memory) and records the figures.",
+    summary:
+      "Measures every generation now (MEMORY USAGE per key, summed, and INFO memory's used_memory) and records the figures.",
     params: z.object({}),
   },
   ...commonActions,

@@ -6,7 +6,12 @@ describe('key-versioning gauges', () => {
     expect(gaugeName.memory(3)).toBe('v3 memory')
     expect(gaugeName.keys(3)).toBe('v3 keys')
     expect(memoryGaugeVersion(gaugeName.memory(12))).toBe(12)
-    expect([gaugeName.keys(1), gaugeName.usedMemory, 'v memory', 'v1 memory!'].map(memoryGaugeVersion)).toEqual([undefined, undefined, undefined, undefined])
+    expect([gaugeName.keys(1), gaugeName.usedMemory, 'v memory', 'v1 memory!'].map(memoryGaugeVersion)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ])
   })
 
   it('formats bytes in B, KB and MB', () => {

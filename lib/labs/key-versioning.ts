@@ -54,9 +54,10 @@ export function memoryGaugeVersion(name: string): number | undefined {
 export const versioningLab: LabSpec = {
   id: 'key-versioning',
   title: 'Key versioning',
-  tagline: 'Put a version in every key, bump it to invalidate everything at once, and watch the old generation hold memory until its TTLs end it.',
+  tagline:
+    'Put a version in every key, bump it to invalidate everything at once, and watch the old generation hold memory until its TTLs end it.',
   intro:
-    "Sometimes everything cached must go at once: a deploy changes the shape of the cached values, or a bug cached wrong data for hours. Deleting millions of keys is slow and races with readers. Versioned keys avoid it: every key name starts with a version (`v1:user:1`), and switching the app to `v2` makes every read miss and refill under the new names. Nothing is deleted: the old generation sits in Redis until its TTLs run out. This lab measures what it holds, with Redis's own figures, and shows what happens when there is no TTL to end it.",
+    "Sometimes everything cached must go at once: a deploy changes the shape of the cached values, or a bug cached wrong data for hours. Deleting millions of keys is slow and races with readers. Versioned keys avoid it: every key name starts with a version (v1:user:1), and switching the app to v2 makes every read miss and refill under the new names. Nothing is deleted: the old generation sits in Redis until its TTLs run out. This lab measures what it holds, with Redis's own figures, and shows what happens when there is no TTL to end it.",
   sources: [
     'server/engine/strategies/versioned-keys.ts',
     'server/engine/strategies/generation-memory.ts',
@@ -84,7 +85,13 @@ export const versioningLab: LabSpec = {
       kind: 'group',
       label: 'Generations',
       controls: [
-        { kind: 'button', label: 'Bump version', action: 'bump', variant: 'primary', title: 'Switch reads and writes to the next version' },
+        {
+          kind: 'button',
+          label: 'Bump version',
+          action: 'bump',
+          variant: 'primary',
+          title: 'Switch reads and writes to the next version',
+        },
         { kind: 'button', label: 'Fill 20 users', action: 'fill', params: { users: 20 } },
         { kind: 'button', label: 'Fill 100 users', action: 'fill', params: { users: 100 } },
       ],
@@ -120,7 +127,7 @@ export const versioningLab: LabSpec = {
     {
       id: 'versioned-keys',
       title: 'A version in every key',
-      body: "Every key this lab writes starts with the current version: `v1:user:1` caches user 1 and their posts. The app builds the names from one setting, so changing that setting changes every name at once.\n\nFill the cache: twenty users under v1, each with a 20 s TTL, from one SQL query.",
+      body: 'Every key this lab writes starts with the current version: `v1:user:1` caches user 1 and their posts. The app builds the names from one setting, so changing that setting changes every name at once.\n\nFill the cache: twenty users under v1, each with a 20 s TTL, from one SQL query.',
       task: 'Press "Fill 20 users".',
       run: [{ action: 'fill', params: { users: 20 } }],
       look: 'inspector',
@@ -166,7 +173,7 @@ export const versioningLab: LabSpec = {
       id: 'expiry',
       title: 'The TTL ends the old generation',
       body: "Within 20 s of the fill, Redis expires the v1 keys (the `expired` events are Redis's own) and v1's memory drops to zero. That is all the cleanup versioning needs, as long as every key has a TTL.",
-      task: "Wait for the v1 keys to expire.",
+      task: 'Wait for the v1 keys to expire.',
       look: 'panels',
       done: { kind: 'gauge', data: { name: 'v1 keys', value: 0 } },
     },
@@ -182,7 +189,7 @@ export const versioningLab: LabSpec = {
     {
       id: 'stranded',
       title: 'Bump once more: the old keys stay for ever',
-      body: "Bump again. The generation you just filled is now unreadable, and without TTLs nothing will remove it: its line on the chart stays flat, at the same memory, for as long as the server runs. Under memory pressure a volatile-* eviction policy never picks keys without a TTL; only allkeys-* policies would.",
+      body: 'Bump again. The generation you just filled is now unreadable, and without TTLs nothing will remove it: its line on the chart stays flat, at the same memory, for as long as the server runs. Under memory pressure a volatile-* eviction policy never picks keys without a TTL; only allkeys-* policies would.',
       task: 'Press "Bump version" and watch the chart for a while.',
       run: [{ action: 'bump' }],
       look: 'panels',
@@ -213,7 +220,8 @@ export const versioningLab: LabSpec = {
       question: 'What happens to the old keys after a version bump?',
       answer:
         'Nothing, at first: they stay in Redis, unread, holding their memory until their TTLs run out. Without a TTL they stay for ever, and an eviction policy like volatile-lru never removes keys that have no TTL. So versioned keys need a TTL, or a sweep of the old prefix with a SCAN loop.',
-      tradeoff: 'A short TTL frees the old generation sooner but reloads the current one more often; a sweep frees it at once but costs a full pass over the keyspace.',
+      tradeoff:
+        'A short TTL frees the old generation sooner but reloads the current one more often; a sweep frees it at once but costs a full pass over the keyspace.',
       demo: 'old-generation-without-ttl',
     },
   ],
@@ -239,7 +247,11 @@ export const versioningLab: LabSpec = {
         { do: { action: 'measure' } },
       ],
       checks: [
-        { text: 'Before the bump, the read hit v1:user:1', measure: { match: { kind: 'hit', key: 'v1:user:1' }, phase: 'v1' }, min: 1 },
+        {
+          text: 'Before the bump, the read hit v1:user:1',
+          measure: { match: { kind: 'hit', key: 'v1:user:1' }, phase: 'v1' },
+          min: 1,
+        },
         {
           text: 'After the bump, the same read missed and refilled v2:user:1 from the database',
           measure: { match: { kind: 'set', key: 'v2:user:1' }, phase: 'bumped' },
@@ -298,7 +310,12 @@ export const versioningLab: LabSpec = {
           measure: { match: { kind: 'gauge', data: { name: 'v1 memory', value: 0 } }, phase: 'later' },
           max: 0,
         },
-        { text: 'The sweep deleted the ten v1 keys', measure: { match: { kind: 'del', src: 'app' }, phase: 'sweep' }, min: 10, max: 10 },
+        {
+          text: 'The sweep deleted the ten v1 keys',
+          measure: { match: { kind: 'del', src: 'app' }, phase: 'sweep' },
+          min: 10,
+          max: 10,
+        },
         {
           text: 'After the sweep v1 holds nothing',
           measure: { match: { kind: 'gauge', data: { name: 'v1 keys', value: 0 } }, phase: 'sweep' },

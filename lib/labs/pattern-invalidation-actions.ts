@@ -37,7 +37,8 @@ export const patternActions = {
   },
   scanStep: {
     label: 'Step',
-    summary: 'One SCAN call from the loop\'s cursor (starting a loop if there is none, or a new one after the last ended).',
+    summary:
+      "One SCAN call from the loop's cursor (starting a loop if there is none, or a new one after the last ended).",
     params: z.object({}),
   },
   scanRun: {
@@ -52,12 +53,14 @@ export const patternActions = {
   },
   tag: {
     label: 'Invalidate by tag set',
-    summary: "SMEMBERS user:<id>:keys, then a Lua script that unlinks those keys and removes them from the set atomically.",
+    summary:
+      'SMEMBERS user:<id>:keys, then a Lua script that unlinks those keys and removes them from the set atomically.',
     params: z.object({ userId }),
   },
   read: {
     label: 'Read profile',
-    summary: 'Cache-aside read of user:<id>:profile; a miss caches the row and registers the key in the tag set (one MULTI).',
+    summary:
+      'Cache-aside read of user:<id>:profile; a miss caches the row and registers the key in the tag set (one MULTI).',
     params: z.object({ userId }),
   },
   update: {

@@ -38,14 +38,18 @@ export type ScanMode = 'delete' | 'collect' | 'resize' | 'sscan'
 
 export const SCAN_MODES: Record<ScanMode, { label: string; title: string }> = {
   delete: { label: 'Delete as it goes', title: 'UNLINK the keys each call returns, right away' },
-  collect: { label: 'Collect, then delete', title: 'Gather the keys in a Set (deduped) and UNLINK them once the cursor is 0' },
+  collect: {
+    label: 'Collect, then delete',
+    title: 'Gather the keys in a Set (deduped) and UNLINK them once the cursor is 0',
+  },
   resize: {
     label: 'Collect, resizing',
     title: 'As "collect", and make Redis grow and shrink its key table between calls, so a key can come back twice',
   },
   sscan: {
     label: 'Tag set (SSCAN), resizing',
-    title: "Walk the user's tag set with SSCAN (the same cursor), growing and shrinking the set's own table between calls; collect, then delete",
+    title:
+      "Walk the user's tag set with SSCAN (the same cursor), growing and shrinking the set's own table between calls; collect, then delete",
   },
 }
 
@@ -136,7 +140,8 @@ const fill = (others: number, pages = DEFAULT_PAGES) => ({ action: 'fill', param
 export const patternLab: LabSpec = {
   id: 'pattern-invalidation',
   title: 'Pattern invalidation with SCAN',
-  tagline: 'Delete every key a user owns: the SCAN cursor loop step by step, why never KEYS, and a tag set that needs no scan.',
+  tagline:
+    'Delete every key a user owns: the SCAN cursor loop step by step, why never KEYS, and a tag set that needs no scan.',
   intro:
     "A user's data is cached under many keys: a profile, a list of posts, friends, pages of a feed. When the user changes, all of them must go, and no code path knows every key by name. If the keys share a prefix, Redis can find them: SCAN walks the keyspace a few slots per call and hands back a cursor to continue from. This lab runs that loop one call at a time on a real Redis holding thousands of other keys, shows what each call looked at and returned, times another client while it runs, and compares it with KEYS (one call that stops the server) and with a tag set that lists the user's keys.",
   sources: [
@@ -173,7 +178,10 @@ export const patternLab: LabSpec = {
           options: FILL_SIZES.map((n) => ({
             value: n,
             label: n === 0 ? 'none' : n.toLocaleString('en'),
-            title: n === 0 ? "Only the user's keys" : `The user's keys among ${n.toLocaleString('en')} keys of other users and posts`,
+            title:
+              n === 0
+                ? "Only the user's keys"
+                : `The user's keys among ${n.toLocaleString('en')} keys of other users and posts`,
           })),
         },
         {
@@ -184,8 +192,16 @@ export const patternLab: LabSpec = {
           state: 'fill.pages',
           params: { userId: '$user' },
           options: [
-            { value: DEFAULT_PAGES, label: `${DEFAULT_PAGES} (24 keys)`, title: 'Profile, posts, friends, 20 feed pages and the tag set' },
-            { value: MAX_PAGES, label: `${MAX_PAGES} (103 keys)`, title: 'Profile, posts, friends, 99 feed pages and the tag set' },
+            {
+              value: DEFAULT_PAGES,
+              label: `${DEFAULT_PAGES} (24 keys)`,
+              title: 'Profile, posts, friends, 20 feed pages and the tag set',
+            },
+            {
+              value: MAX_PAGES,
+              label: `${MAX_PAGES} (103 keys)`,
+              title: 'Profile, posts, friends, 99 feed pages and the tag set',
+            },
           ],
         },
         {
@@ -204,7 +220,7 @@ export const patternLab: LabSpec = {
           ],
         },
       ],
-      note: 'A fill replaces the room\'s cache with the chosen user\'s keys (and the others), all from SQL over the room\'s rows, TTL 1 hour.',
+      note: "A fill replaces the room's cache with the chosen user's keys (and the others), all from SQL over the room's rows, TTL 1 hour.",
     },
     {
       kind: 'group',
@@ -225,7 +241,11 @@ export const patternLab: LabSpec = {
           param: 'mode',
           state: 'mode',
           params: { userId: '$user' },
-          options: (Object.keys(SCAN_MODES) as ScanMode[]).map((m) => ({ value: m, label: SCAN_MODES[m].label, title: SCAN_MODES[m].title })),
+          options: (Object.keys(SCAN_MODES) as ScanMode[]).map((m) => ({
+            value: m,
+            label: SCAN_MODES[m].label,
+            title: SCAN_MODES[m].title,
+          })),
         },
       ],
       note: 'Step through it in the SCAN loop panel.',
@@ -234,7 +254,13 @@ export const patternLab: LabSpec = {
       kind: 'group',
       label: 'Other ways',
       controls: [
-        { kind: 'button', label: 'Invalidate by tag set', action: 'tag', params: { userId: '$user' }, variant: 'primary' },
+        {
+          kind: 'button',
+          label: 'Invalidate by tag set',
+          action: 'tag',
+          params: { userId: '$user' },
+          variant: 'primary',
+        },
         {
           kind: 'button',
           label: 'KEYS + UNLINK',
@@ -268,7 +294,7 @@ export const patternLab: LabSpec = {
     {
       id: 'first-call',
       title: 'One SCAN call',
-      body: "`SCAN 0 MATCH user:1:* COUNT 100` asks Redis to walk about 100 slots of its key table from cursor 0, keep the names that match, and hand back the cursor to continue from.\n\nLook at the row: the call examined about a hundred keys (of anyone's: the whole database shares one table) and returned only the few that matched, maybe none. MATCH filters after the walk, so an empty answer does not mean the loop is over. The \"other client\" column is a PING sent from another connection while the call ran.",
+      body: '`SCAN 0 MATCH user:1:* COUNT 100` asks Redis to walk about 100 slots of its key table from cursor 0, keep the names that match, and hand back the cursor to continue from.\n\nLook at the row: the call examined about a hundred keys (of anyone\'s: the whole database shares one table) and returned only the few that matched, maybe none. MATCH filters after the walk, so an empty answer does not mean the loop is over. The "other client" column is a PING sent from another connection while the call ran.',
       task: 'Press "Step" in the SCAN loop panel.',
       run: [{ action: 'scanStep' }],
       look: 'panels',
@@ -279,17 +305,14 @@ export const patternLab: LabSpec = {
       title: 'COUNT is a hint, and it can change mid-loop',
       body: 'COUNT says how much work one call should do, not how many keys it returns. A larger COUNT means fewer round trips, each holding Redis a little longer; Redis may also return a few more or fewer. The cursor stays valid whatever COUNT the next call uses.',
       task: 'Set COUNT to 1000 and press "Step" again.',
-      run: [
-        { action: 'setCount', params: { count: 1000 } },
-        { action: 'scanStep' },
-      ],
+      run: [{ action: 'setCount', params: { count: 1000 } }, { action: 'scanStep' }],
       look: 'panels',
       done: { kind: 'scan', data: { count: 1000 } },
     },
     {
       id: 'to-the-end',
       title: 'Until the cursor is 0',
-      body: "The loop is over only when a call hands back cursor 0. In this mode each call's keys were unlinked as they arrived, so the key inspector empties as the loop goes, and no other key is touched.\n\nEvery PING from the other client came back in well under a millisecond: each call did a small, bounded piece of work, and other clients' commands ran between calls.",
+      body: "The loop is over only when a call hands back cursor 0. In this mode each call's keys were unlinked as they arrived, so the key inspector empties as the loop goes, and no other key is touched.\n\nThe other client's PINGs came back about as fast as from an idle server: each call did a small, bounded piece of work, and other clients' commands ran between calls.",
       task: 'Press "Run to the end".',
       run: [{ action: 'scanRun' }],
       look: 'panels',
@@ -298,7 +321,7 @@ export const patternLab: LabSpec = {
     {
       id: 'duplicates',
       title: 'A key can come back twice',
-      body: "SCAN promises that a key present for the whole loop is returned at least once, not exactly once. If Redis resizes its key table between two calls, the next call can return keys the loop already has.\n\nThis run keeps only user 1's keys (103, with 99 feed pages), uses COUNT 10 and the \"resizing\" mode: before every other call the lab adds temporary keys until Redis doubles its table, and after the call deletes them so Redis shrinks it. The loop collects keys in a Set, which drops what comes back (the \"again\" column), and unlinks each key once at the end.\n\nWhether keys come back depends on where the cursor stands when the table shrinks, and on how much else this Redis holds (the lab does not resize a big shared keyspace): a run can see none.",
+      body: 'SCAN promises that a key present for the whole loop is returned at least once, not exactly once. If Redis resizes its key table between two calls, the next call can return keys the loop already has.\n\nThis run keeps only user 1\'s keys (103, with 99 feed pages), uses COUNT 10 and the "resizing" mode: before every other call the lab adds temporary keys until Redis doubles its table, and after the call deletes them so Redis shrinks it. The loop collects keys in a Set, which drops what comes back (the "again" column), and unlinks each key once at the end.\n\nWhether keys come back depends on where the cursor stands when the table shrinks, and on how much else this Redis holds (the lab does not resize a big shared keyspace): a run can see none.',
       task: 'Pick "none" other keys, 99 feed pages, COUNT 10, mode "Collect, resizing", then "Run to the end".',
       run: [
         fill(0, 99),
@@ -314,11 +337,7 @@ export const patternLab: LabSpec = {
       title: 'The same cursor on a table the lab controls',
       body: "SSCAN walks one set with the same cursor and the same promise. User 1's tag set lists their keys, so walking it finds them too, and its table belongs to the set alone: the lab can grow and shrink it whatever else this Redis holds. Duplicates show up within a run or two.\n\nA big tag set is walked this way in practice too: SMEMBERS on a set of a million members blocks Redis just as KEYS does.",
       task: 'Refill (pick 99 feed pages again), pick mode "Tag set (SSCAN), resizing", then "Run to the end".',
-      run: [
-        fill(0, 99),
-        { action: 'scanStart', params: { userId: 1, mode: 'sscan' } },
-        { action: 'scanRun' },
-      ],
+      run: [fill(0, 99), { action: 'scanStart', params: { userId: 1, mode: 'sscan' } }, { action: 'scanRun' }],
       look: 'panels',
       done: { kind: 'scan', key: 'user:1:keys', data: { next: '0' } },
     },
@@ -326,7 +345,7 @@ export const patternLab: LabSpec = {
       id: 'keys',
       title: 'KEYS: one call that stops everything',
       body: "`KEYS user:1:*` answers in one call, but Redis walks every key in the database to do it and runs nothing else meanwhile. Add 100,000 keys of other apps (outside your room, gone in 5 minutes), refill the room and run KEYS: the other client's PING waits as long as KEYS runs.\n\nThe lab refuses KEYS when Redis holds more than 300,000 keys and allows it once every 5 s per room. In production, rename or disable the command.",
-      task: "Refill with 5,000 other keys, add other apps' keys, then press \"KEYS + UNLINK\".",
+      task: 'Refill with 5,000 other keys, add other apps\' keys, then press "KEYS + UNLINK".',
       run: [fill(5000), { action: 'bulk', params: { keys: 100_000 } }, { action: 'keys', params: { userId: 1 } }],
       look: 'panels',
       done: { kind: 'probe', data: { during: 'KEYS' } },
@@ -380,7 +399,8 @@ export const patternLab: LabSpec = {
       question: 'Why not use KEYS to find them?',
       answer:
         'Redis runs one command at a time, and KEYS walks every key in the database before it answers, at roughly a third of a microsecond a key: about a third of a second per million keys, during which every other client waits. SCAN does the same walk in small steps, and other clients run in between.',
-      tradeoff: 'KEYS is exact and takes two round trips; SCAN takes many round trips and may return a key twice, but never holds the server for long.',
+      tradeoff:
+        'KEYS is exact and takes two round trips; SCAN takes many round trips and may return a key twice, but never holds the server for long.',
       demo: 'keys-blocks',
     },
     {
@@ -388,14 +408,16 @@ export const patternLab: LabSpec = {
       question: 'Can SCAN return the same key twice?',
       answer:
         'Yes. SCAN, and SSCAN, HSCAN and ZSCAN with it, only promise that an element present for the whole iteration is returned at least once. If the table is resized between two calls, elements can come back again, and ones added or removed meanwhile may or may not appear. Deleting is idempotent, so a delete loop does not care; a loop that counts or processes keys must dedupe them, with a Set.',
-      tradeoff: 'The Set holds every matching key until the loop ends, which is one reason the usual loop deletes each batch as it arrives.',
+      tradeoff:
+        'The Set holds every matching key until the loop ends, which is one reason the usual loop deletes each batch as it arrives.',
       demo: 'scan-duplicates',
     },
   ],
   demos: [
     {
       id: 'scan-vs-tag',
-      title: "The SCAN loop and the tag set delete exactly the user's keys; one takes dozens of round trips, the other two",
+      title:
+        "The SCAN loop and the tag set delete exactly the user's keys; one takes dozens of round trips, the other two",
       steps: [
         { do: { action: 'reset' } },
         { say: "Fill the room: user 1's 24 keys among 5,000 others." },
@@ -448,7 +470,7 @@ export const patternLab: LabSpec = {
       title: 'KEYS holds every other client while it walks the keyspace; SCAN does not',
       steps: [
         { do: { action: 'reset' } },
-        { say: "Fill the room, and add 100,000 keys of other apps to this Redis (they expire in 5 minutes)." },
+        { say: 'Fill the room, and add 100,000 keys of other apps to this Redis (they expire in 5 minutes).' },
         { do: fill(5000) },
         { do: { action: 'bulk', params: { keys: 100_000 } } },
         { do: { action: 'setCount', params: { count: 1000 } } },

@@ -24,7 +24,10 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
     onTestFinished(() => c.stop())
     const act = async (action: string, params: Record<string, unknown> = {}) => {
       const from = c.last
-      const result = (await t.app.engine.act(id, { lab: 'key-versioning', action, ...params }, 'you')) as Record<string, unknown>
+      const result = (await t.app.engine.act(id, { lab: 'key-versioning', action, ...params }, 'you')) as Record<
+        string,
+        unknown
+      >
       await t.app.engine.recorder.flush(id)
       return { result, events: c.after(from) }
     }
@@ -35,14 +38,21 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
       )
     const state = () => t.app.engine.rooms.peek(id)!.labs.get('key-versioning')!.state() as VersioningLabState
     const full = roomKeys(id).full
-    onTestFinished(async () => void (await t.app.engine.act(id, { lab: 'key-versioning', action: 'load', rps: 0 }, 'you').catch(() => {})))
+    onTestFinished(
+      async () =>
+        void (await t.app.engine.act(id, { lab: 'key-versioning', action: 'load', rps: 0 }, 'you').catch(() => {})),
+    )
     return { id, c, act, fails, state, full }
   }
 
-  const ofKind = <K extends Kind>(events: LabEvent[], kind: K) => events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
+  const ofKind = <K extends Kind>(events: LabEvent[], kind: K) =>
+    events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
   /** The request's own events: the memory sampler's gauges interleave with them. */
   const requestOnly = (events: LabEvent[]) => events.filter((e) => e.kind !== 'gauge')
-  const gauges = (events: LabEvent[], name: string) => ofKind(events, 'gauge').filter((e) => e.data.name === name).map((e) => e.data.value)
+  const gauges = (events: LabEvent[], name: string) =>
+    ofKind(events, 'gauge')
+      .filter((e) => e.data.name === name)
+      .map((e) => e.data.value)
 
   it('a read misses, caches the user and their posts under v1 with the TTL; the next read hits', async () => {
     const lab = await labRoom()
@@ -55,7 +65,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
       ['client', 'response', 'v1:user:4'],
     ])
     expect(ofKind(miss.events, 'set')[0]!.data).toEqual({ ttlMs: 20_000, version: 1 })
-    const cached = JSON.parse((await redis.check.get(lab.full('v1:user:4')))!) as { id: number; version: number; posts: { id: number }[] }
+    const cached = JSON.parse((await redis.check.get(lab.full('v1:user:4')))!) as {
+      id: number
+      version: number
+      posts: { id: number }[]
+    }
     expect(cached).toMatchObject({ id: 4, version: 1, email: 'user4@example.com' })
     expect(cached.posts.map((p) => p.id)).toEqual([4, 104, 204, 304, 404])
     const hit = await lab.act('read', { userId: 4 })
@@ -72,7 +86,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
     expect(result).toMatchObject({ ok: true, cached: 12 })
     expect(ofKind(events, 'query')).toHaveLength(1)
     expect(ofKind(events, 'query')[0]!.data.rows).toBe(12)
-    expect(ofKind(events, 'set').map((e) => e.key).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `v1:user:${i + 1}`).sort())
+    expect(
+      ofKind(events, 'set')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => `v1:user:${i + 1}`).sort())
     expect(await redis.check.exists(...Array.from({ length: 12 }, (_, i) => lab.full(`v1:user:${i + 1}`)))).toBe(12)
     expect(await redis.check.exists(lab.full('v1:user:13'))).toBe(0)
   })
@@ -106,7 +124,8 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
     await lab.act('fill', { users: 3 })
     await lab.act('bump')
     await lab.act('measure')
-    for (const id of [1, 2, 3]) await lab.c.waitFor({ kind: 'expired', key: `v1:user:${id}`, src: 'redis' }, { timeoutMs: 5000 })
+    for (const id of [1, 2, 3])
+      await lab.c.waitFor({ kind: 'expired', key: `v1:user:${id}`, src: 'redis' }, { timeoutMs: 5000 })
     await lab.c.waitFor({ kind: 'gauge', data: { name: 'v1 keys', value: 0 } }, { timeoutMs: 5000 })
     const memory = gauges(lab.c.events, 'v1 memory')
     expect(memory[0]).toBeGreaterThan(3 * 200)
@@ -128,7 +147,8 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
     expect(v1).toMatchObject({ keys: 5, noTtl: 5, maxTtlMs: null })
     // The figure is Redis's own: MEMORY USAGE of each key, summed.
     let sum = 0
-    for (let id = 1; id <= 5; id++) sum += (await redis.check.memory('USAGE', lab.full(`v1:user:${id}`), 'SAMPLES', '0')) as number
+    for (let id = 1; id <= 5; id++)
+      sum += (await redis.check.memory('USAGE', lab.full(`v1:user:${id}`), 'SAMPLES', '0')) as number
     expect(v1.bytes).toBe(sum)
     expect(gauges(measured.events, 'v1 memory')).toEqual([sum])
     expect(gauges(measured.events, 'v1 keys')).toEqual([5])
@@ -138,7 +158,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
     const sweep = await lab.act('sweep', { version: 1 })
     expect(sweep.result).toMatchObject({ swept: [{ version: 1, deleted: 5 }] })
     expect(ofKind(sweep.events, 'scan').at(-1)!.data).toMatchObject({ match: 'v1:*', next: '0' })
-    expect(ofKind(sweep.events, 'del').map((e) => e.key).sort()).toEqual(['v1:user:1', 'v1:user:2', 'v1:user:3', 'v1:user:4', 'v1:user:5'])
+    expect(
+      ofKind(sweep.events, 'del')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['v1:user:1', 'v1:user:2', 'v1:user:3', 'v1:user:4', 'v1:user:5'])
     // The current generation is untouched.
     expect(await redis.check.exists(lab.full('v2:user:1'))).toBe(1)
     expect(lab.state().generations.find((g) => g.version === 1)).toMatchObject({ keys: 0, bytes: 0 })
@@ -154,7 +178,12 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
     await lab.act('fill', { users: 2 })
     await lab.act('measure')
     const { result } = await lab.act('sweep')
-    expect(result).toMatchObject({ swept: [{ version: 1, deleted: 2 }, { version: 2, deleted: 2 }] })
+    expect(result).toMatchObject({
+      swept: [
+        { version: 1, deleted: 2 },
+        { version: 2, deleted: 2 },
+      ],
+    })
     expect(await redis.check.exists(lab.full('v1:user:1'), lab.full('v2:user:2'))).toBe(0)
     expect(await redis.check.exists(lab.full('v3:user:1'), lab.full('v3:user:2'))).toBe(2)
   })
@@ -180,7 +209,10 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
     await lab.act('bump')
     const after = lab.c.last
     await waitUntil(() => lab.c.after(after).filter((e) => e.kind === 'request').length >= 5, 'five more reads')
-    const keys = lab.c.after(after).filter((e) => e.kind === 'request').map((e) => e.key!)
+    const keys = lab.c
+      .after(after)
+      .filter((e) => e.kind === 'request')
+      .map((e) => e.key!)
     expect(keys.every((k) => k.startsWith('v2:user:'))).toBe(true)
     await lab.act('load', { rps: 0 })
     expect(lab.state().load.rps).toBe(0)

@@ -17,7 +17,11 @@ describe('pattern-invalidation lab demos', () => {
     async (id) => {
       const room = await t.room()
       const c = collect(t.app.engine.recorder, room)
-      const result = (await t.app.engine.act(room, { lab: 'pattern-invalidation', action: 'demo', id }, 'api')) as DemoResult
+      const result = (await t.app.engine.act(
+        room,
+        { lab: 'pattern-invalidation', action: 'demo', id },
+        'api',
+      )) as DemoResult
       c.stop()
       expect(
         result.checks.filter((check) => !check.passed),

@@ -35,7 +35,10 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     onTestFinished(() => c.stop())
     const act = async (action: string, params: Record<string, unknown> = {}) => {
       const from = c.last
-      const result = (await t.app.engine.act(id, { lab: 'pattern-invalidation', action, ...params }, 'you')) as Record<string, unknown>
+      const result = (await t.app.engine.act(id, { lab: 'pattern-invalidation', action, ...params }, 'you')) as Record<
+        string,
+        unknown
+      >
       await t.app.engine.recorder.flush(id)
       return { result, events: c.after(from) }
     }
@@ -51,9 +54,10 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     return { id, c, act, fails, state, full, existing }
   }
 
-  const ofKind = <K extends Kind>(events: LabEvent[], kind: K) => events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
+  const ofKind = <K extends Kind>(events: LabEvent[], kind: K) =>
+    events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
 
-  it('a fill writes the user\'s keys from SQL, each shown, and thousands of others in pipelined batches', async () => {
+  it("a fill writes the user's keys from SQL, each shown, and thousands of others in pipelined batches", async () => {
     const lab = await labRoom()
     const { result, events } = await lab.act('fill', { userId: 7, others: 5000 })
     expect(result).toMatchObject({ ok: true, userKeys: USER_KEYS })
@@ -63,14 +67,22 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     expect(ofKind(events, 'query').map((e) => e.key)).toEqual(['users', 'posts'])
     const pipelines = ofKind(events, 'command').filter((e) => e.data.cmd === 'PIPELINE')
     expect(pipelines.length).toBe(Math.ceil((result.keys as number) / 1000))
-    expect(ofKind(events, 'set').map((e) => e.key).sort()).toEqual(userKeys(7).slice(0, -1).sort())
+    expect(
+      ofKind(events, 'set')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(userKeys(7).slice(0, -1).sort())
     expect(ofKind(events, 'cache-op').map((e) => [e.key, e.data.op])).toEqual([['user:7:keys', 'sadd']])
     // Redis holds them, with the hour's TTL; the values are the rows.
     expect(await lab.existing(userKeys(7))).toBe(USER_KEYS)
     expect(await lab.existing(userKeys(8, 1).slice(0, 3))).toBe(3)
     const pttl = await redis.check.pttl(lab.full('user:7:feed:3'))
     expect(pttl).toBeGreaterThan(3_590_000)
-    const profile = JSON.parse((await redis.check.get(lab.full('user:7:profile')))!) as { id: number; version: number; email: string }
+    const profile = JSON.parse((await redis.check.get(lab.full('user:7:profile')))!) as {
+      id: number
+      version: number
+      email: string
+    }
     expect(profile).toMatchObject({ id: 7, version: 1, email: 'user7@example.com' })
     const posts = JSON.parse((await redis.check.get(lab.full('user:7:posts')))!) as { items: { id: number }[] }
     expect(posts.items.map((p) => p.id)).toEqual([7, 107, 207, 307, 407])
@@ -80,7 +92,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     expect(lab.c.events.filter((e) => e.src === 'outside')).toEqual([])
   })
 
-  it('the SCAN loop, one call at a time with COUNT 10, deletes exactly the user\'s keys across many round trips', async () => {
+  it("the SCAN loop, one call at a time with COUNT 10, deletes exactly the user's keys across many round trips", async () => {
     const lab = await labRoom()
     await lab.act('fill', { userId: 3, others: 2000 })
     await lab.act('setCount', { count: 10 })
@@ -129,7 +141,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     const loop = lab.state().scan!
     expect(loop).toMatchObject({ mode: 'collect', done: true, unique: USER_KEYS, deleted: USER_KEYS })
     expect(loop.returned).toBe(loop.unique + loop.duplicates)
-    expect(ofKind(lab.c.events, 'del').map((e) => e.key).sort()).toEqual(userKeys(4).sort())
+    expect(
+      ofKind(lab.c.events, 'del')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(userKeys(4).sort())
     expect(await lab.existing(userKeys(4))).toBe(0)
   })
 
@@ -150,7 +166,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     expect(commands.filter((c) => c === 'SADD')).toHaveLength(loop.resizes)
     expect(commands.filter((c) => c === 'SREM')).toHaveLength(loop.resizes)
     // The temporary members never matched, so only the user's keys (and the set) were deleted.
-    expect(ofKind(run.events, 'del').map((e) => e.key).sort()).toEqual([...userKeys(8, 99)].sort())
+    expect(
+      ofKind(run.events, 'del')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual([...userKeys(8, 99)].sort())
     expect(await lab.existing(userKeys(8, 99))).toBe(0)
     expect(await lab.existing(userKeys(9, 1))).toBe(5)
     await sleep(100)
@@ -172,14 +192,24 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     const lab = await labRoom()
     await lab.act('fill', { userId: 9, others: 2000 })
     const { result, events } = await lab.act('tag', { userId: 9 })
-    expect(result).toMatchObject({ ok: true, registered: USER_KEYS - 1, deleted: USER_KEYS, remaining: 0, roundTrips: 2 })
+    expect(result).toMatchObject({
+      ok: true,
+      registered: USER_KEYS - 1,
+      deleted: USER_KEYS,
+      remaining: 0,
+      roundTrips: 2,
+    })
     expect(briefs(events).slice(0, 3)).toEqual([
       ['client', 'request', 'user:9:keys'],
       ['cache', 'command', 'user:9:keys'],
       ['cache', 'command', 'user:9:keys'],
     ])
     expect(ofKind(events, 'command').map((e) => e.data.cmd)).toEqual(['SMEMBERS', 'EVALSHA'])
-    expect(ofKind(events, 'del').map((e) => e.key).sort()).toEqual(userKeys(9).sort())
+    expect(
+      ofKind(events, 'del')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(userKeys(9).sort())
     expect(ofKind(events, 'probe')[0]!.data.during).toBe('tag set')
     expect(await lab.existing(userKeys(9))).toBe(0)
     expect(await lab.existing([...userKeys(8, 1), ...userKeys(10, 1)])).toBe(10)
@@ -196,12 +226,19 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     await redis.check.sadd(tag, 'user:11:a', 'user:11:b', 'user:11:late')
     await redis.check.mset(lab.full('user:11:a'), '{}', lab.full('user:11:late'), '{}')
     // As if SMEMBERS had returned a and b (b already gone), and `late` was registered right after.
-    const reply = await runScript<number[]>(redis.check, UNLINK_TAGGED, [tag, lab.full('user:11:a'), lab.full('user:11:b')], ['user:11:a', 'user:11:b'])
+    const reply = await runScript<number[]>(
+      redis.check,
+      UNLINK_TAGGED,
+      [tag, lab.full('user:11:a'), lab.full('user:11:b')],
+      ['user:11:a', 'user:11:b'],
+    )
     expect(reply).toEqual([1, 1, 0])
     expect(await redis.check.smembers(tag)).toEqual(['user:11:late'])
     expect(await lab.existing(['user:11:a', 'user:11:late'])).toBe(1)
     // Given the last member, it empties the set, and Redis removes the set itself.
-    expect(await runScript<number[]>(redis.check, UNLINK_TAGGED, [tag, lab.full('user:11:late')], ['user:11:late'])).toEqual([0, 1])
+    expect(
+      await runScript<number[]>(redis.check, UNLINK_TAGGED, [tag, lab.full('user:11:late')], ['user:11:late']),
+    ).toEqual([0, 1])
     expect(await redis.check.exists(tag)).toBe(0)
   })
 
@@ -212,7 +249,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     expect(result).toMatchObject({ ok: true, matched: USER_KEYS, deleted: USER_KEYS, roundTrips: 2 })
     expect(ofKind(events, 'command').map((e) => e.data.cmd)).toEqual(['DBSIZE', 'KEYS'])
     expect(ofKind(events, 'probe').map((e) => e.data.during)).toEqual(['KEYS'])
-    expect(ofKind(events, 'del').map((e) => e.key).sort()).toEqual(userKeys(6).sort())
+    expect(
+      ofKind(events, 'del')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(userKeys(6).sort())
     expect(await lab.existing(userKeys(6))).toBe(0)
     expect(await lab.existing(userKeys(5, 1))).toBe(5)
     expect(lab.state().results.keys).toMatchObject({ userId: 6, deleted: USER_KEYS, roundTrips: 2 })
@@ -227,7 +268,9 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     try {
       const refused = await lab.fails('keys', { userId: 2 })
       expect(refused).toMatchObject({ status: 429, code: 'E_LIMIT' })
-      expect((refused as { message: string }).message).toMatch(/^KEYS refused: this Redis holds [\d,]+ keys, more than the lab's limit/)
+      expect((refused as { message: string }).message).toMatch(
+        /^KEYS refused: this Redis holds [\d,]+ keys, more than the lab's limit/,
+      )
     } finally {
       PATTERN_LIMITS.keysMaxDbsize = limit
     }
@@ -239,7 +282,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     expect(lab.state().results.keys?.note).toMatch(/KEYS refused/)
     // Below the limit it runs, once; a second KEYS within the cooldown is refused.
     await lab.act('keys', { userId: 2 })
-    expect(await lab.fails('keys', { userId: 2 })).toMatchObject({ status: 429, code: 'E_LIMIT', message: expect.stringMatching(/once every 5 s per room/) })
+    expect(await lab.fails('keys', { userId: 2 })).toMatchObject({
+      status: 429,
+      code: 'E_LIMIT',
+      message: expect.stringMatching(/once every 5 s per room/),
+    })
   })
 
   it('read caches the profile and registers it; update makes it stale; the tag set invalidates it; the next read is fresh', async () => {
@@ -313,7 +360,9 @@ describe('pattern-invalidation lab: keys outside the room', () => {
   it("other apps' keys are added outside the room with a TTL, counted, and removed on request and on reset", async () => {
     const id = await t.room()
     const act = (action: string, params: Record<string, unknown> = {}) =>
-      t.app.engine.act(id, { lab: 'pattern-invalidation', action, ...params }, 'you') as Promise<Record<string, unknown>>
+      t.app.engine.act(id, { lab: 'pattern-invalidation', action, ...params }, 'you') as Promise<
+        Record<string, unknown>
+      >
     const before = await redis.check.dbsize()
     await act('bulk', { keys: PATTERN_LIMITS.bulkKeys })
     expect(await redis.check.exists(scratchKey.bulk(id, 0), scratchKey.bulk(id, PATTERN_LIMITS.bulkKeys - 1))).toBe(2)

@@ -76,7 +76,10 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
     const values: { name: string; value: number; noisy?: boolean }[] = []
     for (const g of m.generations) {
       figures.set(g.version, g)
-      values.push({ name: gaugeName.memory(g.version), value: g.bytes }, { name: gaugeName.keys(g.version), value: g.keys })
+      values.push(
+        { name: gaugeName.memory(g.version), value: g.bytes },
+        { name: gaugeName.keys(g.version), value: g.keys },
+      )
       if (g.keys === 0 && g.version !== state.version) watching.delete(g.version)
     }
     if (m.usedMemory !== null) values.push({ name: gaugeName.usedMemory, value: m.usedMemory, noisy: true })
@@ -120,7 +123,9 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
     const version = state.version
     watching.add(version)
     kick()
-    return room.request('read', by, (s) => readVersioned(s, version, userId, ttlMs()), { key: versionedUserKey(version, userId) })
+    return room.request('read', by, (s) => readVersioned(s, version, userId, ttlMs()), {
+      key: versionedUserKey(version, userId),
+    })
   }
 
   const setLoad = (load: VersioningLabState['load']) => {
@@ -144,10 +149,15 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
       const version = state.version
       watching.add(version)
       const users = p.users as number
-      const out = await room.request('fill', by, async (s) => ({ ok: true, from: 'db' as const, ...(await fillGeneration(s, version, users, ttlMs())) }), {
-        key: dataKey.versioned(version, 'user:*'),
-        label: `${users} users`,
-      })
+      const out = await room.request(
+        'fill',
+        by,
+        async (s) => ({ ok: true, from: 'db' as const, ...(await fillGeneration(s, version, users, ttlMs())) }),
+        {
+          key: dataKey.versioned(version, 'user:*'),
+          label: `${users} users`,
+        },
+      )
       kick()
       return out
     },
@@ -169,11 +179,19 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
     },
     sweep: async (p, by) => {
       const asked = p.version as number | undefined
-      const old = asked !== undefined ? [asked] : [...figures.values()].filter((g) => g.version < state.version && g.keys > 0).map((g) => g.version)
+      const old =
+        asked !== undefined
+          ? [asked]
+          : [...figures.values()].filter((g) => g.version < state.version && g.keys > 0).map((g) => g.version)
       const swept: { version: number; deleted: number; calls: number }[] = []
       for (const version of old.sort((a, b) => a - b)) {
         const match = dataKey.versioned(version, '*')
-        const out = await room.request('sweep', by, async (s) => ({ ok: true, from: 'cache' as const, ...(await scanAndUnlink(s, match, 1000, 10_000)) }), { key: match })
+        const out = await room.request(
+          'sweep',
+          by,
+          async (s) => ({ ok: true, from: 'cache' as const, ...(await scanAndUnlink(s, match, 1000, 10_000)) }),
+          { key: match },
+        )
         swept.push({ version, deleted: out.deleted, calls: out.calls })
       }
       await sample()
@@ -233,7 +251,12 @@ function withStats(s: VersioningLabState): VersioningLabState {
       {
         label: 'Keys in old generations',
         value: keys,
-        hint: forever > 0 ? `${forever} without a TTL: they never leave` : keys > 0 ? 'leaving with their TTLs' : 'none left',
+        hint:
+          forever > 0
+            ? `${forever} without a TTL: they never leave`
+            : keys > 0
+              ? 'leaving with their TTLs'
+              : 'none left',
         warn: forever > 0,
       },
       { label: 'Memory they hold', value: formatBytes(bytes), hint: 'MEMORY USAGE per key, summed', warn: forever > 0 },

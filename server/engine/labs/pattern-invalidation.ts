@@ -30,7 +30,14 @@ import {
   type GrownSet,
 } from '../strategies/keyspace-resize'
 import { Prober } from '../strategies/redis-probe'
-import { median, newIteration, scanStep, userPattern, type ScanIteration, type StepHooks } from '../strategies/scan-invalidation'
+import {
+  median,
+  newIteration,
+  scanStep,
+  userPattern,
+  type ScanIteration,
+  type StepHooks,
+} from '../strategies/scan-invalidation'
 import { invalidateByTag, readProfile } from '../strategies/tag-invalidation'
 import { fillRoom, removeQuietly } from '../strategies/user-keys'
 import { recordSetting, resetRoom, setDbLatency } from './common'
@@ -96,7 +103,8 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
     (scope: Scope, during: string, key: string) =>
     async <T>(op: () => Promise<T>) => {
       const r = await prober.during(op)
-      if (r.probes.length > 0) room.record(make('probe', 'cache', { ms: Math.max(...r.probes), during }, key, { req: scope.req }))
+      if (r.probes.length > 0)
+        room.record(make('probe', 'cache', { ms: Math.max(...r.probes), during }, key, { req: scope.req }))
       return r
     }
 
@@ -122,7 +130,9 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
     )
 
   const dbsize = (scope: Scope, key: string) =>
-    scope.cache.command('DBSIZE', key, (redis) => redis.dbsize(), { detail: (n) => `${n.toLocaleString('en')} keys in this Redis` })
+    scope.cache.command('DBSIZE', key, (redis) => redis.dbsize(), {
+      detail: (n) => `${n.toLocaleString('en')} keys in this Redis`,
+    })
 
   const fill = (userId: number, others: number, pages: number, by: Actor) =>
     serial(() =>
@@ -167,7 +177,8 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
    */
   const resizeHooks = (scope: Scope, loop: ScanIteration, grown: GrownNow): Pick<StepHooks, 'before' | 'after'> => ({
     async before() {
-      if ((loop.mode !== 'resize' && loop.mode !== 'sscan') || loop.resize.lastGrown || loop.resize.note) return undefined
+      if ((loop.mode !== 'resize' && loop.mode !== 'sscan') || loop.resize.lastGrown || loop.resize.note)
+        return undefined
       if (loop.resize.cycles >= PATTERN_LIMITS.resizeMaxCycles) return undefined
       const t = performance.now()
       if (loop.set) {
@@ -188,7 +199,11 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
       grown.keys = g
       loop.resize.cycles += 1
       const detail = `SET ${plan.add.toLocaleString('en')} temporary keys outside the room (EX 60): Redis's key table grows to ${plan.tableAfterGrow.toLocaleString('en')} slots`
-      room.record(make('command', 'cache', { cmd: 'PIPELINE', ms: roundMs(performance.now() - t), detail }, loop.match, { req: scope.req }))
+      room.record(
+        make('command', 'cache', { cmd: 'PIPELINE', ms: roundMs(performance.now() - t), detail }, loop.match, {
+          req: scope.req,
+        }),
+      )
       return `table grown to ${plan.tableAfterGrow.toLocaleString('en')} slots`
 
       function noResize(reason: string) {
@@ -212,7 +227,11 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
         const t = performance.now()
         await shrinkKeyspace(env.redis, room.id, g)
         const detail = `deleted the ${g.added.toLocaleString('en')} temporary keys: Redis shrinks its key table in its next background cycle`
-        room.record(make('command', 'cache', { cmd: 'UNLINK', ms: roundMs(performance.now() - t), detail }, loop.match, { req: scope.req }))
+        room.record(
+          make('command', 'cache', { cmd: 'UNLINK', ms: roundMs(performance.now() - t), detail }, loop.match, {
+            req: scope.req,
+          }),
+        )
         await new Promise((r) => setTimeout(r, SHRINK_WAIT_MS))
       }
       // The next call runs on the shrunk table with a cursor from the grown one: that is where keys come back.
@@ -224,7 +243,10 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
   /** One call of the loop; a loop that has ended (or none) is started again first. */
   const step = async (scope: Scope, loop: ScanIteration) => {
     const grown: GrownNow = {}
-    const hooks: StepHooks = { probe: probed(scope, loop.set ? 'SSCAN' : 'SCAN', loop.set ?? loop.match), ...resizeHooks(scope, loop, grown) }
+    const hooks: StepHooks = {
+      probe: probed(scope, loop.set ? 'SSCAN' : 'SCAN', loop.set ?? loop.match),
+      ...resizeHooks(scope, loop, grown),
+    }
     try {
       return await scanStep(scope, loop, state.count, hooks)
     } finally {
@@ -290,7 +312,14 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
           }
           set({ scan: { ...view(loop), capped: !loop.done } })
           finished(loop)
-          return { ok: true, from: 'cache' as const, ...view(loop), rows: undefined, callsThisRun: calls, capped: !loop.done }
+          return {
+            ok: true,
+            from: 'cache' as const,
+            ...view(loop),
+            rows: undefined,
+            callsThisRun: calls,
+            capped: !loop.done,
+          }
         },
         { key: loop.set ?? loop.match },
       )
@@ -312,7 +341,17 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
             cooldownMs: PATTERN_LIMITS.keysCooldownMs,
           })
           if (!verdict.ok) {
-            const refused = { userId, deleted: 0, roundTrips: 1, ms: 0, probeMaxMs: null, probeMedianMs: null, dbsize: size, note: verdict.reason, at: Date.now() }
+            const refused = {
+              userId,
+              deleted: 0,
+              roundTrips: 1,
+              ms: 0,
+              probeMaxMs: null,
+              probeMedianMs: null,
+              dbsize: size,
+              note: verdict.reason,
+              at: Date.now(),
+            }
             set({ results: { ...state.results, keys: refused } })
             throw errors.tooMany(verdict.reason)
           }
@@ -323,7 +362,17 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
             const out = await invalidateWithKeys(scope, pattern, size, probed(scope, 'KEYS', pattern))
             const probeMaxMs = out.probes.length > 0 ? Math.max(...out.probes) : null
             const note = `KEYS took ${out.keysMs} ms over ${size.toLocaleString('en')} keys`
-            const result = { userId, deleted: out.deleted, roundTrips: out.roundTrips, ms: out.ms, probeMaxMs, probeMedianMs: median(out.probes), dbsize: size, note, at: Date.now() }
+            const result = {
+              userId,
+              deleted: out.deleted,
+              roundTrips: out.roundTrips,
+              ms: out.ms,
+              probeMaxMs,
+              probeMedianMs: median(out.probes),
+              dbsize: size,
+              note,
+              at: Date.now(),
+            }
             set({ userId, results: { ...state.results, keys: result } })
             return { ok: true, from: 'cache' as const, ...out }
           } finally {
@@ -340,7 +389,11 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
         'tag',
         by,
         async (scope) => {
-          const { result: out, probes } = await probed(scope, 'tag set', dataKey.userTag(userId))(() => invalidateByTag(scope, userId))
+          const { result: out, probes } = await probed(
+            scope,
+            'tag set',
+            dataKey.userTag(userId),
+          )(() => invalidateByTag(scope, userId))
           set({
             userId,
             results: {
@@ -352,7 +405,10 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
                 ms: out.ms,
                 probeMaxMs: probes.length > 0 ? Math.max(...probes) : null,
                 probeMedianMs: median(probes),
-                note: out.registered === 0 ? 'the tag set was empty (nothing registered)' : `${out.registered} keys registered`,
+                note:
+                  out.registered === 0
+                    ? 'the tag set was empty (nothing registered)'
+                    : `${out.registered} keys registered`,
                 at: Date.now(),
               },
             },
@@ -375,7 +431,19 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
           if (n === 0) {
             const removed = bulk > 0 ? await removeBulk(env.redis, room.id, bulk) : 0
             if (bulk > 0) {
-              room.record(make('command', 'cache', { cmd: 'UNLINK', ms: roundMs(performance.now() - t), detail: `${removed.toLocaleString('en')} keys of other apps removed` }, undefined, { req: scope.req }))
+              room.record(
+                make(
+                  'command',
+                  'cache',
+                  {
+                    cmd: 'UNLINK',
+                    ms: roundMs(performance.now() - t),
+                    detail: `${removed.toLocaleString('en')} keys of other apps removed`,
+                  },
+                  undefined,
+                  { req: scope.req },
+                ),
+              )
             }
             bulk = 0
           } else {
@@ -390,7 +458,11 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
               make(
                 'command',
                 'cache',
-                { cmd: 'PIPELINE', ms: roundMs(performance.now() - t), detail: `SET ${plan.add.toLocaleString('en')} keys of other apps, outside the room (EX ${PATTERN_LIMITS.bulkTtlSeconds})` },
+                {
+                  cmd: 'PIPELINE',
+                  ms: roundMs(performance.now() - t),
+                  detail: `SET ${plan.add.toLocaleString('en')} keys of other apps, outside the room (EX ${PATTERN_LIMITS.bulkTtlSeconds})`,
+                },
                 undefined,
                 { req: scope.req },
               ),
@@ -405,7 +477,12 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
 
   const actions: Record<string, (p: Record<string, unknown>, by: Actor) => Promise<unknown>> = {
     fill: (p, by) =>
-      fill(p.userId as number, (p.others as number | undefined) ?? state.fill?.others ?? DEFAULT_OTHERS, (p.pages as number | undefined) ?? state.fill?.pages ?? DEFAULT_PAGES, by),
+      fill(
+        p.userId as number,
+        (p.others as number | undefined) ?? state.fill?.others ?? DEFAULT_OTHERS,
+        (p.pages as number | undefined) ?? state.fill?.pages ?? DEFAULT_PAGES,
+        by,
+      ),
     bulk: (p, by) => setBulk(p.keys as number, by),
     setCount: async (p) => {
       set({ count: p.count as number })
@@ -495,20 +572,35 @@ function withStats(s: PatternLabState): PatternLabState {
   const loop = s.scan
   const scan = s.results.scan ?? (loop ? { probeMedianMs: loop.probeMedianMs, probeMaxMs: loop.probeMaxMs } : undefined)
   const keys = s.results.keys
-  const fmt = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms`)
+  const fmt = (ms: number | null | undefined) =>
+    ms === null || ms === undefined ? '—' : `${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms`
   return {
     ...s,
     stats: [
-      { label: 'Keys in Redis', value: s.dbsize === null ? '—' : s.dbsize.toLocaleString('en'), hint: 'the whole database: every room, every app' },
+      {
+        label: 'Keys in Redis',
+        value: s.dbsize === null ? '—' : s.dbsize.toLocaleString('en'),
+        hint: 'the whole database: every room, every app',
+      },
       {
         label: 'SCAN calls',
         value: loop ? loop.calls : 0,
-        hint: loop ? (loop.done ? `done: cursor back at 0, ${loop.roundTrips} round trips` : `cursor ${loop.cursor}`) : 'no loop yet',
+        hint: loop
+          ? loop.done
+            ? `done: cursor back at 0, ${loop.roundTrips} round trips`
+            : `cursor ${loop.cursor}`
+          : 'no loop yet',
       },
       {
         label: 'Keys returned twice',
         value: loop ? loop.duplicates : 0,
-        hint: loop ? (loop.mode === 'delete' ? 'a delete loop cannot see one: the key is gone' : loop.duplicates > 0 ? 'dropped by the Set' : 'none so far in this loop') : 'the resizing modes show them',
+        hint: loop
+          ? loop.mode === 'delete'
+            ? 'a delete loop cannot see one: the key is gone'
+            : loop.duplicates > 0
+              ? 'dropped by the Set'
+              : 'none so far in this loop'
+          : 'the resizing modes show them',
       },
       {
         label: 'Other client waited',

@@ -13,7 +13,13 @@ describe('summarize', () => {
   })
 
   it('is all zeros for a generation that is gone', () => {
-    expect(summarize(1, [{ bytes: null, pttl: -2 }])).toEqual({ version: 1, keys: 0, bytes: 0, noTtl: 0, maxTtlMs: null })
+    expect(summarize(1, [{ bytes: null, pttl: -2 }])).toEqual({
+      version: 1,
+      keys: 0,
+      bytes: 0,
+      noTtl: 0,
+      maxTtlMs: null,
+    })
     expect(summarize(1, [])).toEqual({ version: 1, keys: 0, bytes: 0, noTtl: 0, maxTtlMs: null })
   })
 })
@@ -33,16 +39,21 @@ describe('gaugesToRecord', () => {
   ])
 
   it("records a generation's figure when it changed, and a new one the first time", () => {
-    const out = gaugesToRecord(last, [
-      { name: 'v1 memory', value: 7000 },
-      { name: 'v2 memory', value: 300 },
-    ], 1000)
+    const out = gaugesToRecord(
+      last,
+      [
+        { name: 'v1 memory', value: 7000 },
+        { name: 'v2 memory', value: 300 },
+      ],
+      1000,
+    )
     expect(out).toEqual([{ name: 'v2 memory', value: 300 }])
     expect(gaugesToRecord(last, [{ name: 'v1 memory', value: 0 }], 1000)).toEqual([{ name: 'v1 memory', value: 0 }])
   })
 
   it('records used_memory, which moves with everything on the server, after a 1% move or every 10 s', () => {
-    const noisy = (value: number, now: number) => gaugesToRecord(last, [{ name: 'used_memory', value, noisy: true }], now)
+    const noisy = (value: number, now: number) =>
+      gaugesToRecord(last, [{ name: 'used_memory', value, noisy: true }], now)
     expect(noisy(1_005_000, 1000)).toEqual([])
     expect(noisy(1_010_000, 1000)).toHaveLength(1)
     expect(noisy(990_000, 1000)).toHaveLength(1)
@@ -50,6 +61,8 @@ describe('gaugesToRecord', () => {
   })
 
   it('records everything when asked to', () => {
-    expect(gaugesToRecord(last, [{ name: 'v1 memory', value: 7000 }], 1, true)).toEqual([{ name: 'v1 memory', value: 7000 }])
+    expect(gaugesToRecord(last, [{ name: 'v1 memory', value: 7000 }], 1, true)).toEqual([
+      { name: 'v1 memory', value: 7000 },
+    ])
   })
 })

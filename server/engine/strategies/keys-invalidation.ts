@@ -30,7 +30,10 @@ export function keysVerdict(dbsize: number, now: number, lastAt: number | undefi
   }
   if (lastAt !== undefined && now - lastAt < guard.cooldownMs) {
     const wait = Math.ceil((guard.cooldownMs - (now - lastAt)) / 1000)
-    return { ok: false, reason: `KEYS is limited to once every ${guard.cooldownMs / 1000} s per room: try again in ${wait} s` }
+    return {
+      ok: false,
+      reason: `KEYS is limited to once every ${guard.cooldownMs / 1000} s per room: try again in ${wait} s`,
+    }
   }
   return { ok: true }
 }

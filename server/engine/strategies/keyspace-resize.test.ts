@@ -21,6 +21,8 @@ describe('resizePlan', () => {
     const plan = resizePlan(5000, 25_000)
     expect(plan.ok).toBe(false)
     if (plan.ok) return
-    expect(plan.reason).toBe('this Redis holds 5,000 keys: growing its table past ten times that would take 27,769 temporary keys, more than the 25,000 the lab allows')
+    expect(plan.reason).toBe(
+      'this Redis holds 5,000 keys: growing its table past ten times that would take 27,769 temporary keys, more than the 25,000 the lab allows',
+    )
   })
 })

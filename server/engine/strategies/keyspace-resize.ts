@@ -27,7 +27,8 @@ const MIN_FILL_PERCENT = 10
 /** How long to give Redis's background cycle (10 times a second by default) to shrink the table. */
 export const SHRINK_WAIT_MS = 250
 
-export type ResizePlan = { ok: true; add: number; tableAfterGrow: number; tableAfterShrink: number } | { ok: false; reason: string }
+export type ResizePlan =
+  { ok: true; add: number; tableAfterGrow: number; tableAfterShrink: number } | { ok: false; reason: string }
 
 function nextPow2(n: number): number {
   let p = 4
@@ -112,7 +113,8 @@ export async function growSet(scope: Scope, key: string, plan: Extract<ResizePla
   const batch = randomBytes(3).toString('hex')
   const members = Array.from({ length: plan.add }, (_, i) => `${TEMP_MEMBER}${batch}:${i}`)
   await scope.cache.bulk('SADD', key, [[key, ['sadd']]], (redis, full) => redis.sadd(full(key), ...members), {
-    detail: () => `${plan.add.toLocaleString('en')} temporary members: the set's table grows to ${plan.tableAfterGrow.toLocaleString('en')} slots`,
+    detail: () =>
+      `${plan.add.toLocaleString('en')} temporary members: the set's table grows to ${plan.tableAfterGrow.toLocaleString('en')} slots`,
   })
   return { members, finish: Math.ceil(plan.tableAfterGrow / 8) + 64 }
 }
@@ -129,6 +131,9 @@ export async function shrinkSet(scope: Scope, key: string, grown: GrownSet): Pro
       if (probes.length > 0) pipeline.smismember(full(key), ...probes)
       return execOrThrow(pipeline)
     },
-    { detail: () => `the temporary members again, then SMISMEMBER ×${probes.length}: the set's table shrinks and is fully moved` },
+    {
+      detail: () =>
+        `the temporary members again, then SMISMEMBER ×${probes.length}: the set's table shrinks and is fully moved`,
+    },
   )
 }

@@ -18,7 +18,12 @@ export function loadScript(file: string): LuaScript {
   return { name: file, source, sha: createHash('sha1').update(source).digest('hex') }
 }
 
-export async function runScript<T>(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<T> {
+export async function runScript<T>(
+  redis: Redis,
+  script: LuaScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<T> {
   try {
     return (await redis.evalsha(script.sha, keys.length, ...keys, ...args)) as T
   } catch (err) {

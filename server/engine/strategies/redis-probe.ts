@@ -27,7 +27,16 @@ const sessions = new Map<number, Session>()
 /** The connection options the probe's thread needs to reach the same Redis (plain data only). */
 function connectionOf(base: Redis) {
   const o = base.options
-  return { host: o.host, port: o.port, path: o.path, db: o.db, username: o.username, password: o.password, tls: o.tls, connectionName: 'cachelab:probe' }
+  return {
+    host: o.host,
+    port: o.port,
+    path: o.path,
+    db: o.db,
+    username: o.username,
+    password: o.password,
+    tls: o.tls,
+    connectionName: 'cachelab:probe',
+  }
 }
 
 function probeWorker(base: Redis): Worker {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { absorb, isFinalCursor, median, newIteration, userPattern } from './scan-invalidation'
 
 /** Redis's glob for the simple patterns used here: `*` is any run of characters. */
-const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+const glob = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  )
 
 describe('userPattern', () => {
   it("matches every key of the user and none of another user's, even one whose id starts the same", () => {
@@ -31,7 +37,14 @@ describe('isFinalCursor', () => {
 
 describe('newIteration', () => {
   it('starts at cursor 0 over user:<id>:*, walking the tag set in sscan mode only', () => {
-    expect(newIteration(7, 'delete')).toMatchObject({ userId: 7, match: 'user:7:*', cursor: '0', done: false, calls: 0, set: undefined })
+    expect(newIteration(7, 'delete')).toMatchObject({
+      userId: 7,
+      match: 'user:7:*',
+      cursor: '0',
+      done: false,
+      calls: 0,
+      set: undefined,
+    })
     expect(newIteration(7, 'sscan')).toMatchObject({ match: 'user:7:*', set: 'user:7:keys' })
   })
 })

@@ -35,7 +35,9 @@ export function settleTagged(
   reply: readonly number[],
 ): { deleted: string[]; missed: (readonly [string, Notification])[] } {
   const deleted = members.filter((_, i) => reply[i + 1] === 1)
-  const missed: (readonly [string, Notification])[] = members.filter((_, i) => reply[i + 1] !== 1).map((m) => [m, 'del'] as const)
+  const missed: (readonly [string, Notification])[] = members
+    .filter((_, i) => reply[i + 1] !== 1)
+    .map((m) => [m, 'del'] as const)
   // Redis deletes the tag set itself (a `del` notification) when the script emptied it.
   if ((reply[0] ?? 0) > 0) missed.push([tag, 'del'])
   else deleted.push(tag)
@@ -56,7 +58,8 @@ export async function invalidateByTag(scope: Scope, userId: number): Promise<Tag
     [[tag, ['srem', 'del']], ...members.map((m) => [m, ['del']] as const)],
     (redis, full) => runScript<number[]>(redis, UNLINK_TAGGED, [full(tag), ...members.map(full)], members),
     {
-      detail: (r) => `unlink-tagged.lua: ${r.slice(1).filter((x) => x === 1).length} keys unlinked and unregistered atomically`,
+      detail: (r) =>
+        `unlink-tagged.lua: ${r.slice(1).filter((x) => x === 1).length} keys unlinked and unregistered atomically`,
       settle: (r) => settleTagged(tag, members, r),
     },
   )
@@ -98,7 +101,13 @@ export async function readProfile(scope: Scope, userId: number, ttlMs: number): 
           [tag, ['sadd', 'expire']],
         ],
         async (redis, full) =>
-          execOrThrow(redis.multi().set(full(key), JSON.stringify(user), 'PX', ttlMs).sadd(full(tag), key).pexpire(full(tag), ttlMs)),
+          execOrThrow(
+            redis
+              .multi()
+              .set(full(key), JSON.stringify(user), 'PX', ttlMs)
+              .sadd(full(tag), key)
+              .pexpire(full(tag), ttlMs),
+          ),
         {
           detail: () => `SET ${key} and register it in ${tag}`,
           settle: (replies) => ({

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { fillCommands, friendsOf, keysPerUser, otherPages, userKeySet, type PostRowLite, type UserRowLite } from './user-keys'
+import {
+  fillCommands,
+  friendsOf,
+  keysPerUser,
+  otherPages,
+  userKeySet,
+  type PostRowLite,
+  type UserRowLite,
+} from './user-keys'
 
 const users: UserRowLite[] = Array.from({ length: 10 }, (_, i) => ({
   id: i + 1,
@@ -21,7 +29,13 @@ describe('userKeySet', () => {
   it("builds the user's profile, posts, friends and feed pages, and lists them for the tag set", () => {
     const set = userKeySet(users[2]!, users, posts, 2)
     expect(set.tag).toBe('user:3:keys')
-    expect(set.entries.map((e) => e.key)).toEqual(['user:3:profile', 'user:3:posts', 'user:3:friends', 'user:3:feed:1', 'user:3:feed:2'])
+    expect(set.entries.map((e) => e.key)).toEqual([
+      'user:3:profile',
+      'user:3:posts',
+      'user:3:friends',
+      'user:3:feed:1',
+      'user:3:feed:2',
+    ])
     expect(set.entries[0]!.value).toEqual(users[2])
     expect((set.entries[1]!.value.items as { id: number }[]).map((p) => p.id)).toEqual([3, 13, 23])
     // The feed: other people's posts, newest first, five a page.
@@ -70,7 +84,12 @@ describe('fillCommands', () => {
       ['set', 'post:1'],
     ])
     const tag = commands[4]!
-    expect(tag.op === 'tag' && tag.members).toEqual(['user:1:profile', 'user:1:posts', 'user:1:friends', 'user:1:feed:1'])
+    expect(tag.op === 'tag' && tag.members).toEqual([
+      'user:1:profile',
+      'user:1:posts',
+      'user:1:friends',
+      'user:1:feed:1',
+    ])
     expect(commands[0]).toMatchObject({ version: 1, owner: 1, json: JSON.stringify(users[0]) })
     expect(commands[5]).not.toHaveProperty('owner')
   })

@@ -50,7 +50,12 @@ export interface UserKeySet {
 }
 
 /** Builds one user's keys from the rows: profile, posts, friends and `pages` feed pages (pure). */
-export function userKeySet(user: UserRowLite, users: readonly UserRowLite[], posts: readonly PostRowLite[], pages: number): UserKeySet {
+export function userKeySet(
+  user: UserRowLite,
+  users: readonly UserRowLite[],
+  posts: readonly PostRowLite[],
+  pages: number,
+): UserKeySet {
   const id = user.id
   const own = posts.filter((p) => p.user_id === id).map(({ id: pid, title, likes }) => ({ id: pid, title, likes }))
   const feed = posts
@@ -159,7 +164,8 @@ export type FillCommand =
 export function fillCommands(sets: readonly UserKeySet[], loose: readonly KeyValue[]): FillCommand[] {
   const out: FillCommand[] = []
   for (const s of sets) {
-    for (const e of s.entries) out.push({ op: 'set', key: e.key, json: JSON.stringify(e.value), version: e.value.version, owner: s.userId })
+    for (const e of s.entries)
+      out.push({ op: 'set', key: e.key, json: JSON.stringify(e.value), version: e.value.version, owner: s.userId })
     out.push({ op: 'tag', key: s.tag, members: s.entries.map((e) => e.key), owner: s.userId })
   }
   for (const e of loose) out.push({ op: 'set', key: e.key, json: JSON.stringify(e.value), version: e.value.version })
@@ -167,7 +173,9 @@ export function fillCommands(sets: readonly UserKeySet[], loose: readonly KeyVal
 }
 
 async function runFillBatch(scope: Scope, batch: FillCommand[], plan: FillPlan): Promise<void> {
-  const expected = batch.map((c) => [c.key, (c.op === 'set' ? ['set', 'expire'] : ['sadd', 'expire']) as Notification[]] as const)
+  const expected = batch.map(
+    (c) => [c.key, (c.op === 'set' ? ['set', 'expire'] : ['sadd', 'expire']) as Notification[]] as const,
+  )
   const sets = batch.filter((c) => c.op === 'set').length
   await scope.cache.bulk(
     'PIPELINE',
@@ -182,7 +190,8 @@ async function runFillBatch(scope: Scope, batch: FillCommand[], plan: FillPlan):
       return execOrThrow(pipeline)
     },
     {
-      detail: () => `${sets} SET${batch.length > sets ? `, ${batch.length - sets} SADD + PEXPIRE` : ''} in one round trip`,
+      detail: () =>
+        `${sets} SET${batch.length > sets ? `, ${batch.length - sets} SADD + PEXPIRE` : ''} in one round trip`,
       settle: (replies) => settleFill(batch, replies, plan),
     },
   )

@@ -42,7 +42,12 @@ export interface VersionedRead extends Outcome {
 }
 
 /** Cache-aside read of `v<version>:user:<id>`: a hit is served; a miss reads the database and caches it. */
-export async function readVersioned(scope: Scope, version: number, userId: number, ttlMs: number | null): Promise<VersionedRead> {
+export async function readVersioned(
+  scope: Scope,
+  version: number,
+  userId: number,
+  ttlMs: number | null,
+): Promise<VersionedRead> {
   const key = versionedUserKey(version, userId)
   let cacheUp = true
   try {
@@ -67,7 +72,12 @@ export async function readVersioned(scope: Scope, version: number, userId: numbe
 }
 
 /** Caches users 1..users under `version`, read with one query, each SET its own command (and event). */
-export async function fillGeneration(scope: Scope, version: number, users: number, ttlMs: number | null): Promise<{ cached: number }> {
+export async function fillGeneration(
+  scope: Scope,
+  version: number,
+  users: number,
+  ttlMs: number | null,
+): Promise<{ cached: number }> {
   const ids = Array.from({ length: users }, (_, i) => i + 1)
   const profiles = await scope.db.select<CachedProfile>(PROFILES_SQL, [ids], dataKey.versioned(version, 'user:*'))
   await Promise.all(profiles.map((p) => scope.cache.set(versionedUserKey(version, p.id), p, ttlMs)))
