@@ -95,7 +95,7 @@ export function detail(e: LabEvent): string {
     case 'command':
       return `${formatMs(e.data.ms)}${e.data.detail ? ` · ${e.data.detail}` : ''}`
     case 'scan':
-      return `cursor ${e.data.cursor} → ${e.data.next} · looked at ${e.data.examined}, matched ${e.data.returned} · ${formatMs(e.data.ms)}`
+      return `cursor ${e.data.cursor} → ${e.data.next} · looked at ${e.data.examined}, matched ${e.data.returned}${e.data.duplicates ? ` (${e.data.duplicates} seen before)` : ''} · ${formatMs(e.data.ms)}`
     case 'probe':
       return `${formatMs(e.data.ms)} during ${e.data.during}`
     case 'gauge':

@@ -68,7 +68,7 @@ const kinds = {
   /** A Redis command the app ran beyond GET/SET/DEL (KEYS, SADD, SMEMBERS, EVAL, MEMORY USAGE, UNLINK …). */
   command: z.object({ cmd: z.string(), ms, detail: z.string().optional() }),
   /** One SCAN call: the cursor it started from and the one it returned (0: done), how many keys it looked at
-   * and how many matched. */
+   * and how many matched; when the loop keeps a Set of what it has seen, how many of them it had seen before. */
   scan: z.object({
     cursor: z.string(),
     next: z.string(),
@@ -76,6 +76,7 @@ const kinds = {
     match: z.string(),
     examined: z.number().int().nonnegative(),
     returned: z.number().int().nonnegative(),
+    duplicates: z.number().int().nonnegative().optional(),
     ms,
   }),
   /** A request timed while something else ran, to show whether that something blocked Redis. */

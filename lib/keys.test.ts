@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dataKey, entityOf, guardKey, isInternalKey, parseRoomKey, roomKeys, roomPrefix } from './keys'
+import { dataKey, entityOf, guardKey, isInternalKey, KEY_ROOT, parseRoomKey, roomKeys, roomPrefix, scratchKey } from './keys'
 
 describe('roomKeys', () => {
   it('builds every key of a room under one prefix', () => {
@@ -80,5 +80,25 @@ describe('data keys and entities', () => {
   it('names the guard keys of a data key; they cache no row', () => {
     expect([guardKey.tombstone('user:1'), guardKey.lease('user:1')]).toEqual(['tomb:user:1', 'lease:user:1'])
     for (const key of [guardKey.tombstone('user:1'), guardKey.lease('user:1')]) expect(entityOf(key), key).toBeUndefined()
+  })
+})
+
+describe('key builders for the write-path labs', () => {
+  it("name a user's keys, their tag set, and a versioned key; only the profile and the versioned user cache a row", () => {
+    expect(dataKey.userPart(7, 'profile')).toBe('user:7:profile')
+    expect(dataKey.userPart(7, 'feed', 3)).toBe('user:7:feed:3')
+    expect(dataKey.userTag(7)).toBe('user:7:keys')
+    expect(dataKey.versioned(2, dataKey.user(1001))).toBe('v2:user:1001')
+    expect(entityOf(dataKey.userPart(7, 'profile'))).toEqual({ table: 'users', id: '7' })
+    expect(entityOf(dataKey.versioned(2, dataKey.user(1)))).toEqual({ table: 'users', id: '1' })
+    expect([dataKey.userTag(7), dataKey.userPart(7, 'feed', 3), dataKey.userPart(7, 'posts')].map(entityOf)).toEqual([undefined, undefined, undefined])
+  })
+
+  it('put scratch keys outside every room, where no room parses them and the observer does not listen', () => {
+    for (const key of [scratchKey.churn('abc123', 'ff', 1), scratchKey.bulk('abc123', 9)]) {
+      expect(parseRoomKey(key)).toBeUndefined()
+      expect(key.startsWith(`${KEY_ROOT}:`)).toBe(false)
+    }
+    expect(scratchKey.bulkPattern('abc123')).toBe('cachelab-bulk:abc123:*')
   })
 })

@@ -51,6 +51,25 @@ export const dataKey = {
   profile: (id: number) => `user:${id}:profile`,
   post: (id: number) => `post:${id}`,
   config: (name: string) => `config:${name}`,
+  /** One of the many keys a user owns: `user:7:profile`, `user:7:posts`, `user:7:feed:3` … */
+  userPart: (id: number, ...part: (string | number)[]) => `user:${id}:${part.join(':')}`,
+  /** The tag (index) set that lists every key a user owns, so they can be invalidated without a scan. */
+  userTag: (id: number) => `user:${id}:keys`,
+  /** A key of one cache generation: `v2:user:1` (key versioning). */
+  versioned: (version: number, key: string) => `v${version}:${key}`,
+}
+
+/**
+ * Keys a lab writes outside every room, so that no room's timeline and no keyspace listener hears of them:
+ * the temporary keys that make Redis resize its main hash table under a SCAN, and the bulk keys that stand
+ * for other applications sharing the server. They always carry a short TTL, so they leave on their own even
+ * if the process dies before deleting them.
+ */
+export const scratchKey = {
+  churn: (room: string, batch: string, n: number) => `cachelab-churn:${room}:${batch}:${n}`,
+  bulk: (room: string, n: number) => `cachelab-bulk:${room}:${n}`,
+  /** MATCH pattern over one room's bulk keys. */
+  bulkPattern: (room: string) => `cachelab-bulk:${room}:*`,
 }
 
 /**

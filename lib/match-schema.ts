@@ -18,7 +18,8 @@ export const EventMatcher = z.object({
 export const Measure = z.object({
   match: EventMatcher,
   phase: z.string().optional(),
-  of: z.enum(['count', 'maxStaleMs']).default('count'),
+  of: z.enum(['count', 'maxStaleMs', 'max', 'median', 'sum']).default('count'),
+  field: z.string().optional(),
 }) satisfies z.ZodType<M.Measure>
 
 export const Check = z.union([

@@ -71,6 +71,39 @@ describe('measure', () => {
     expect(measure(events, { match: { kind: ['hit', 'stale-read'] }, phase: 'a', of: 'maxStaleMs' })).toBe(120)
     expect(measure([], { match: { kind: 'stale-read' }, of: 'maxStaleMs' })).toBe(0)
   })
+
+  it('maxMs is the largest ms among the matching events that carry one', () => {
+    const probes = [
+      ...phased('scan', event('probe', 'cache', { ms: 0.4, during: 'SCAN' }), event('probe', 'cache', { ms: 1.2, during: 'SCAN' })),
+      ...phased('keys', event('probe', 'cache', { ms: 31.5, during: 'KEYS' }), event('marker', 'app', { text: 'no ms here' })),
+    ]
+    expect(measure(probes, { match: { kind: 'probe' }, phase: 'scan', of: 'max' })).toBe(1.2)
+    expect(measure(probes, { match: { kind: 'probe', data: { during: 'KEYS' } }, of: 'max' })).toBe(31.5)
+    expect(measure(probes, { match: { kind: ['probe', 'marker'] }, phase: 'keys', of: 'max' })).toBe(31.5)
+    expect(measure(probes, { match: { kind: 'marker' }, of: 'max' })).toBe(0)
+    const more = [...probes, ...phased('scan', event('probe', 'cache', { ms: 40, during: 'SCAN' }))]
+    expect(measure(more, { match: { kind: 'probe' }, phase: 'scan', of: 'median' })).toBe(1.2)
+    expect(measure([], { match: { kind: 'probe' }, of: 'median' })).toBe(0)
+    const check = Check.parse({ text: 'KEYS held the probe up', left: { match: { kind: 'probe' }, phase: 'keys', of: 'max' }, op: 'gt', right: { match: { kind: 'probe' }, phase: 'scan', of: 'max' } })
+    expect(evaluate(check, probes)).toEqual({ text: 'KEYS held the probe up', passed: true, detail: '32 ms > 1.20 ms' })
+  })
+
+  it('sum adds up a data field; max and sum read another field than ms when told', () => {
+    const scans = phased(
+      'loop',
+      event('scan', 'cache', { cursor: '0', next: '12', count: 10, match: 'user:1:*', examined: 10, returned: 3, ms: 0.2 }),
+      event('scan', 'cache', { cursor: '12', next: '0', count: 10, match: 'user:1:*', examined: 9, returned: 4, ms: 0.3 }),
+    )
+    expect(measure(scans, { match: { kind: 'scan' }, of: 'sum', field: 'returned' })).toBe(7)
+    expect(measure(scans, { match: { kind: 'scan' }, of: 'max', field: 'examined' })).toBe(10)
+    expect(measure(scans, { match: { kind: 'scan' }, of: 'sum', field: 'nothing' })).toBe(0)
+    expect(measure(scans, { match: { kind: 'scan' }, of: 'median', field: 'returned' })).toBe(3.5)
+    expect(evaluate(Check.parse({ text: 'returned keys', measure: { match: { kind: 'scan' }, of: 'sum', field: 'returned' }, min: 7 }), scans)).toEqual({
+      text: 'returned keys',
+      passed: true,
+      detail: 'measured 7',
+    })
+  })
 })
 
 describe('evaluate', () => {
@@ -138,7 +171,7 @@ describe('evaluate', () => {
         .success,
     ).toBe(false)
     expect(Check.safeParse({ text: 'x', measure: { match: { kind: 'no-such-kind' } } }).success).toBe(false)
-    expect(Check.safeParse({ text: 'x', measure: { match: { kind: 'miss' }, of: 'sum' } }).success).toBe(false)
+    expect(Check.safeParse({ text: 'x', measure: { match: { kind: 'miss' }, of: 'average' } }).success).toBe(false)
     expect(Check.safeParse({ measure: { match: { kind: 'miss' } } }).success).toBe(false)
   })
 })

@@ -22,8 +22,13 @@ export interface Measure {
   match: EventMatcher
   /** Only events recorded while this demo phase was current. */
   phase?: string
-  /** Default: count. */
-  of?: 'count' | 'maxStaleMs'
+  /**
+   * Default: count. max, median and sum: the largest value, the middle one, or the total, of a numeric data
+   * field (`field`, default `ms`) among them: a probe's longest or typical wait, the keys a loop of SCAN
+   * calls returned twice.
+   */
+  of?: 'count' | 'maxStaleMs' | 'max' | 'median' | 'sum'
+  field?: string
 }
 
 export type Check =
@@ -58,14 +63,30 @@ export function matches(event: LabEvent, m: EventMatcher): boolean {
 
 export function measure(events: readonly PhasedEvent[], m: Measure): number {
   let value = 0
+  const values: number[] = []
   for (const { phase, event } of events) {
     if (m.phase !== undefined && phase !== m.phase) continue
     if (!matches(event, m.match)) continue
     if (m.of === 'maxStaleMs') {
       if (event.kind === 'stale-read') value = Math.max(value, event.data.staleForMs)
+    } else if (m.of === 'max' || m.of === 'sum' || m.of === 'median') {
+      const v = (event.data as Record<string, unknown>)[m.field ?? 'ms']
+      if (typeof v !== 'number') continue
+      if (m.of === 'max') value = Math.max(value, v)
+      else if (m.of === 'sum') value += v
+      else values.push(v)
     } else value += 1
   }
+  if (m.of === 'median') return median(values)
   return value
+}
+
+/** The middle value (the mean of the two middle ones for an even count); 0 for none. */
+function median(values: number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 export function evaluate(check: Check, events: readonly PhasedEvent[]): CheckResult {
@@ -86,5 +107,7 @@ export function evaluate(check: Check, events: readonly PhasedEvent[]): CheckRes
 }
 
 function formatMeasure(value: number, m: Measure): string {
-  return m.of === 'maxStaleMs' ? `${Math.round(value)} ms stale` : `${value}`
+  if (m.of === 'maxStaleMs') return `${Math.round(value)} ms stale`
+  if ((m.of === 'max' || m.of === 'sum' || m.of === 'median') && (m.field ?? 'ms') === 'ms') return `${value < 10 ? value.toFixed(2) : Math.round(value)} ms`
+  return `${value}`
 }

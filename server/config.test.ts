@@ -15,6 +15,7 @@ describe('resolveConfig', () => {
       roomEventsMax: 20_000,
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
+      cluster: false,
     })
   })
 

@@ -1,6 +1,7 @@
 'use client'
 
 import type { ComponentType } from 'react'
+import { GenerationsPanel } from './key-versioning-memory'
 
-/** Panels the key-versioning lab shows above its timeline. */
-export const versioningPanels: ComponentType<{ lab: string }>[] = []
+/** Panels the key-versioning lab shows above its timeline: each generation's memory, charted and listed. */
+export const versioningPanels: ComponentType<{ lab: string }>[] = [GenerationsPanel]

@@ -6,39 +6,92 @@
  */
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts'
 
+/** One line of a chart with several (one per cache generation, say). */
+export interface ChartSeries {
+  y: string
+  color: string
+  label: string
+}
+
 export interface ChartProps<T> {
   title: string
   data: T[]
   x: keyof T & string
-  y: keyof T & string
-  color: string
+  /** The one series drawn, unless `series` lists several. */
+  y?: keyof T & string
+  color?: string
+  /** Several series, each with its own colour and a legend entry; drawn as steps (figures that hold until they change). */
+  series?: ChartSeries[]
   unit?: string
   /** Fixed y range, e.g. [0, 100] for a percentage. */
   domain?: [number, number]
   height?: number
+  /** Formats y values on the axis and in the tooltip (e.g. bytes as KB). */
+  format?: (value: number) => string
 }
 
-export default function Chart<T extends object>({ title, data, x, y, color, unit, domain, height = 120 }: ChartProps<T>) {
-  const id = `grad-${y}`
+export default function Chart<T extends object>({ title, data, x, y, color, series, unit, domain, height = 120, format }: ChartProps<T>) {
+  const lines: ChartSeries[] = series ?? (y ? [{ y, color: color ?? 'currentColor', label: title }] : [])
+  const multi = series !== undefined
   return (
     <figure className="min-w-0" aria-label={title}>
-      <figcaption className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">{title}</figcaption>
+      <figcaption className="mb-1 flex flex-wrap items-center gap-x-3 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+        <span>{title}</span>
+        {multi &&
+          lines.map((s) => (
+            <span key={s.y} className="inline-flex items-center gap-1 font-normal" data-series={s.label}>
+              <span className="inline-block size-2 rounded-full" style={{ background: s.color }} aria-hidden="true" />
+              {s.label}
+            </span>
+          ))}
+      </figcaption>
       <AreaChart data={data} responsive style={{ width: '100%', height }} margin={{ top: 4, right: 8, bottom: 0, left: -18 }}>
         <defs>
-          <linearGradient id={id} x1="0" y1="0" x2="0" y2="1">
-            <stop offset="0%" stopColor={color} stopOpacity={0.35} />
-            <stop offset="100%" stopColor={color} stopOpacity={0.02} />
-          </linearGradient>
+          {lines.map((s) => (
+            <linearGradient key={s.y} id={`grad-${s.y.replace(/\W/g, '_')}`} x1="0" y1="0" x2="0" y2="1">
+              <stop offset="0%" stopColor={s.color} stopOpacity={multi ? 0.18 : 0.35} />
+              <stop offset="100%" stopColor={s.color} stopOpacity={0.02} />
+            </linearGradient>
+          ))}
         </defs>
         <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
-        <XAxis dataKey={x as string} tick={{ fontSize: 10, fill: 'currentColor', opacity: 0.6 }} tickLine={false} axisLine={false} unit="s" minTickGap={24} />
-        <YAxis tick={{ fontSize: 10, fill: 'currentColor', opacity: 0.6 }} tickLine={false} axisLine={false} domain={domain ?? [0, 'auto']} allowDecimals={false} width={44} />
+        <XAxis
+          dataKey={x as string}
+          tick={{ fontSize: 10, fill: 'currentColor', opacity: 0.6 }}
+          tickLine={false}
+          axisLine={false}
+          unit="s"
+          minTickGap={24}
+          // Steps come at the moments figures changed, not once a second: a time axis keeps them in proportion.
+          {...(multi ? { type: 'number' as const, domain: ['dataMin', 'dataMax'], allowDecimals: false, tickFormatter: (v: number) => String(Math.round(v)) } : {})}
+        />
+        <YAxis
+          tick={{ fontSize: 10, fill: 'currentColor', opacity: 0.6 }}
+          tickLine={false}
+          axisLine={false}
+          domain={domain ?? [0, 'auto']}
+          allowDecimals={false}
+          width={format ? 56 : 44}
+          tickFormatter={format}
+        />
         <Tooltip
           contentStyle={{ fontSize: 12, borderRadius: 6, background: 'var(--tooltip-bg, white)', border: '1px solid rgb(0 0 0 / 0.1)' }}
           labelFormatter={(s) => `${s} s`}
-          formatter={(v) => [`${v}${unit ?? ''}`, title]}
+          formatter={(v, name) => [format ? format(Number(v)) : `${v}${unit ?? ''}`, lines.find((s) => s.y === name)?.label ?? title]}
         />
-        <Area type="monotone" dataKey={y as string} stroke={color} strokeWidth={1.5} fill={`url(#${id})`} isAnimationActive={false} connectNulls dot={false} />
+        {lines.map((s) => (
+          <Area
+            key={s.y}
+            type={multi ? 'stepAfter' : 'monotone'}
+            dataKey={s.y}
+            stroke={s.color}
+            strokeWidth={1.5}
+            fill={`url(#grad-${s.y.replace(/\W/g, '_')})`}
+            isAnimationActive={false}
+            connectNulls={!multi}
+            dot={false}
+          />
+        ))}
       </AreaChart>
     </figure>
   )

@@ -10,7 +10,7 @@ import type { ActionSpec } from './actions'
 import type { ActionCall as Call, ControlSpec, LabSpec } from './types'
 
 export const ActionCall = z.object({ action: z.string(), params: z.record(z.string(), z.unknown()).optional() })
-export const Region = z.enum(['controls', 'timeline', 'inspector', 'charts', 'code', 'room'])
+export const Region = z.enum(['controls', 'timeline', 'inspector', 'charts', 'code', 'room', 'panels'])
 
 export const WalkthroughStep = z.object({
   id: z.string(),

@@ -12,8 +12,8 @@ export interface ActionCall {
   params?: Record<string, unknown>
 }
 
-/** Regions of the lab page a step can point at. */
-export type Region = 'controls' | 'timeline' | 'inspector' | 'charts' | 'code' | 'room'
+/** Regions of the lab page a step can point at (`panels`: the lab's own panels, components/labs). */
+export type Region = 'controls' | 'timeline' | 'inspector' | 'charts' | 'code' | 'room' | 'panels'
 
 export interface WalkthroughStep {
   id: string

@@ -15,7 +15,7 @@ import { logger } from '../log'
 const log = logger('observer')
 
 /** Notifications a command produces, by the Redis event name. */
-export type Notification = 'set' | 'del' | 'expire' | 'persist'
+export type Notification = 'set' | 'del' | 'expire' | 'persist' | 'sadd' | 'srem'
 
 /** Expectations older than this are dropped (notifications off, or lost). */
 const EXPECT_TTL_MS = 5000

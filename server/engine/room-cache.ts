@@ -42,6 +42,18 @@ export interface ScanStep {
   examined: number
 }
 
+/** What a bulk change did, key by key, as far as the timeline should show it (see RoomCache.bulk). */
+export interface BulkOutcome {
+  /** Keys it set, each recorded as a `set` event. */
+  set?: { key: string; ttlMs: number | null; version?: number }[]
+  /** Keys it deleted, each recorded as a `del` event. */
+  deleted?: string[]
+  /** Other changes (a tag set's SADD), each recorded as a `cache-op` event named by Redis's notification. */
+  ops?: { key: string; op: string }[]
+  /** Expected notifications that did not happen. */
+  missed?: (readonly [key: string, notification: Notification])[]
+}
+
 export class RoomCache {
   constructor(
     private readonly deps: CacheDeps,
@@ -141,9 +153,10 @@ export class RoomCache {
   /**
    * One SCAN call over the whole database from `cursor`, keeping the room's keys that match `match` (a
    * pattern on room keys, like `user:1:*`). To say how many keys the call looked at, the same step is taken
-   * again without MATCH (SCAN with the same cursor and COUNT walks the same part of the keyspace).
+   * again without MATCH (SCAN with the same cursor and COUNT walks the same part of the keyspace). Given the
+   * keys the loop has already seen, the event also says how many of this call's keys came back again.
    */
-  async scan(cursor: string, match: string, count: number): Promise<ScanStep> {
+  async scan(cursor: string, match: string, count: number, seen?: ReadonlySet<string>): Promise<ScanStep> {
     const started = performance.now()
     let next: string
     let found: string[]
@@ -154,10 +167,31 @@ export class RoomCache {
       const [, all] = await this.deps.redis.scan(cursor, 'COUNT', count)
       examined = all.length
       const keys = found.map((full) => full.slice(this.deps.prefix.length))
-      this.record(make('scan', 'cache', { cursor, next, count, match, examined, returned: keys.length, ms }, match, this.ctx))
+      const duplicates = seen ? keys.filter((k) => seen.has(k)).length : undefined
+      this.record(make('scan', 'cache', { cursor, next, count, match, examined, returned: keys.length, duplicates, ms }, match, this.ctx))
       return { next, keys, examined }
     } catch (err) {
       throw this.failed('scan', match, err)
+    }
+  }
+
+  /**
+   * One SSCAN call over the set at `key` from `cursor`, keeping the members that match `match`: the same
+   * cursor walk as SCAN, over one set's own table. Recorded as a `scan` event on the set's key, with how many
+   * members the call looked at (found, as for SCAN, by repeating the step without MATCH).
+   */
+  async sscan(key: string, cursor: string, match: string, count: number, seen?: ReadonlySet<string>): Promise<ScanStep> {
+    const started = performance.now()
+    const full = this.deps.full(key)
+    try {
+      const [next, keys] = await this.deps.redis.sscan(full, cursor, 'MATCH', match, 'COUNT', count)
+      const ms = roundMs(performance.now() - started)
+      const [, all] = await this.deps.redis.sscan(full, cursor, 'COUNT', count)
+      const duplicates = seen ? keys.filter((k) => seen.has(k)).length : undefined
+      this.record(make('scan', 'cache', { cursor, next, count, match, examined: all.length, returned: keys.length, duplicates, ms }, key, this.ctx))
+      return { next, keys, examined: all.length }
+    } catch (err) {
+      throw this.failed('sscan', key, err)
     }
   }
 
@@ -246,6 +280,48 @@ export class RoomCache {
     return reply
   }
 
+  /**
+   * Runs one command or pipeline that changes many room keys at once (a bulk fill, a Lua script). The observer
+   * is told every notification it will cause, the `cache-write` fault applies to it as a whole, and it is
+   * recorded as one `command` event rather than one event per key. `settle` reads the result and says which
+   * keys get their own `set` or `del` event (the ones a learner should see on the timeline and in the
+   * inspector) and which expected notifications did not happen (a key that was not there).
+   */
+  async bulk<T>(
+    cmd: string,
+    key: string,
+    expected: readonly (readonly [key: string, notifies: readonly Notification[]])[],
+    fn: (redis: Redis, full: (key: string) => string) => Promise<T>,
+    opts: { detail?: (result: T) => string; settle?: (result: T) => BulkOutcome } = {},
+  ): Promise<T> {
+    const { observer, watch, full } = this.deps
+    const started = performance.now()
+    const sentAt = Date.now()
+    for (const [k, notifies] of expected) observer.expect(full(k), notifies)
+    let result: T
+    try {
+      result = await fn(this.deps.faults.take('cache-write') ? deadRedis() : this.deps.redis, full)
+    } catch (err) {
+      for (const [k, notifies] of expected) for (const n of notifies) observer.unexpect(full(k), n)
+      throw this.failed(cmd.toLowerCase(), key, err)
+    }
+    const ms = roundMs(performance.now() - started)
+    this.record(make('command', 'cache', { cmd, ms, detail: opts.detail?.(result) }, key, this.ctx))
+    const outcome = opts.settle?.(result) ?? {}
+    for (const [k, n] of outcome.missed ?? []) observer.unexpect(full(k), n)
+    for (const s of outcome.set ?? []) {
+      if (s.ttlMs === null) watch.cancel(full(s.key))
+      else watch.schedule(full(s.key), sentAt + s.ttlMs)
+      this.record(make('set', 'cache', { ttlMs: s.ttlMs, version: s.version }, s.key, this.app()))
+    }
+    for (const o of outcome.ops ?? []) this.record(make('cache-op', 'cache', { op: o.op }, o.key, this.app()))
+    for (const k of outcome.deleted ?? []) {
+      watch.cancel(full(k))
+      this.record(make('del', 'cache', { existed: true }, k, this.app()))
+    }
+    return result
+  }
+
   /** The context for events of changes this app made. */
   private app(): EventContext {
     return { req: this.ctx.req, node: this.ctx.node, src: 'app' }
@@ -317,7 +393,8 @@ let dead: Redis | undefined
 function deadRedis(): Redis {
   if (!dead) {
     dead = new Redis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null })
-    dead.on('error', () => {}) // it is down on purpose
+    // A command on a lazy client makes it try to connect; the refusal is the point, not news for the log.
+    dead.on('error', () => {})
   }
   return dead
 }

@@ -9,8 +9,10 @@ import type { Room } from '../room'
 export interface LabEnv {
   db: Database
   /**
-   * The command connection, for reads that are the lab looking (as the key inspector does), never the app
-   * acting: nothing sent on it is recorded. The app's own commands go through a request scope.
+   * The engine's command connection, for what a lab does outside any request: reads that are the lab looking
+   * (as the key inspector does; nothing sent on it is recorded), server-wide figures (DBSIZE, INFO memory,
+   * MEMORY USAGE samples) and opening a connection of its own (duplicate()). The app's own commands go
+   * through a request scope.
    */
   redis: Redis
   /** Tells the room's browsers the lab's settings changed. */
