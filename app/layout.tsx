@@ -35,18 +35,29 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           Skip to content
         </a>
         <header className="sticky top-0 z-30 print:hidden border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
-          <nav className="mx-auto flex h-12 max-w-[1600px] items-center gap-4 px-4" aria-label="Main">
+          <nav className="mx-auto flex h-12 max-w-[1600px] items-center gap-4 px-4 whitespace-nowrap" aria-label="Main">
             <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
               <Logo />
-              <span>Cache Invalidation Lab</span>
+              {/* On a phone the logo alone, so the links fit on one line. */}
+              <span className="hidden sm:inline">Cache Invalidation Lab</span>
+              <span className="sr-only sm:hidden">Cache Invalidation Lab</span>
             </Link>
-            <Link href="/#labs" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+            <Link
+              href="/#labs"
+              className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+            >
               Labs
             </Link>
-            <Link href="/interview" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+            <Link
+              href="/interview"
+              className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+            >
               Interview prep
             </Link>
-            <Link href="/classroom" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+            <Link
+              href="/classroom"
+              className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+            >
               Classroom
             </Link>
             <div className="ml-auto">

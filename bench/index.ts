@@ -11,12 +11,13 @@
 import path from 'node:path'
 import { isMain, OUT_DIR, type Bench } from './bench'
 import { browser } from './browser'
+import { classroom } from './classroom'
 import { expiry } from './expiry'
 import { hitPath } from './hit-path'
 import { startup } from './startup'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser]
+export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)

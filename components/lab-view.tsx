@@ -41,7 +41,8 @@ export function LabView({ lab, classroom }: { lab: string; classroom?: Classroom
       <StatusBanner />
       <div className="mt-4 grid gap-4 lg:grid-cols-[22rem_minmax(0,1fr)]">
         <aside className="flex flex-col gap-4">
-          {classroom ? classroom.side : <RoomPanel />}
+          {classroom?.side}
+          <RoomPanel shared={!!classroom} />
           <Walkthrough key={lab} lab={lab} follow={classroom?.follow} />
           {!participant && (Controls ? <Controls /> : <LabControls lab={lab} />)}
         </aside>

@@ -7,9 +7,10 @@ import { cn } from '@/lib/cn'
 
 /**
  * The room: its Redis prefix, the connection, and redis-cli commands a learner can paste into a terminal to
- * watch or change the room's keys from outside the app.
+ * watch or change the room's keys from outside the app. In a classroom (`shared`) the room is the class's:
+ * it cannot be swapped for a new one.
  */
-export function RoomPanel() {
+export function RoomPanel({ shared = false }: { shared?: boolean }) {
   const client = useRoomClient()
   const { room, connection } = useRoom()
   const prefix = room?.prefix ?? '…'
@@ -21,18 +22,20 @@ export function RoomPanel() {
   return (
     <section
       data-region="room"
-      aria-label="Your room"
+      aria-label={shared ? 'The class’s room' : 'Your room'}
       className="rounded-lg border border-zinc-200 bg-white p-3 text-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
       <div className="flex flex-wrap items-center gap-2">
-        <span className="text-xs font-medium tracking-wide text-zinc-500 uppercase">Your room</span>
+        <span className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{shared ? 'Class room' : 'Your room'}</span>
         <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs dark:bg-zinc-800" data-testid="room-prefix">
           {prefix}
         </code>
         <ConnectionDot connection={connection} />
-        <Button size="sm" variant="ghost" className="ml-auto" onClick={() => void client.newRoom()} disabled={connection !== 'live'}>
-          New room
-        </Button>
+        {!shared && (
+          <Button size="sm" variant="ghost" className="ml-auto" onClick={() => void client.newRoom()} disabled={connection !== 'live'}>
+            New room
+          </Button>
+        )}
       </div>
       <details className="mt-2 group">
         <summary className="cursor-pointer text-xs text-sky-700 select-none hover:underline dark:text-sky-400">

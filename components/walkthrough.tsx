@@ -113,7 +113,11 @@ export function Walkthrough({
               aria-current={i === current ? 'step' : undefined}
               className={cn(
                 'block h-1.5 w-full rounded-full focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500',
-                progress.done.includes(s.id) ? 'bg-emerald-500' : i === current ? 'bg-sky-500' : 'bg-zinc-200 dark:bg-zinc-700',
+                progress.done.includes(s.id)
+                  ? 'bg-emerald-500'
+                  : i === current
+                    ? 'bg-sky-500'
+                    : 'bg-zinc-200 dark:bg-zinc-700',
               )}
             />
           </li>
@@ -136,31 +140,51 @@ export function Walkthrough({
                 : 'border-sky-200 bg-sky-50 text-sky-950 dark:border-sky-900 dark:bg-sky-950/50 dark:text-sky-100',
             )}
           >
-            <span className="font-semibold">{isDone ? 'Done: ' : 'Your turn: '}</span>
+            <span className="font-semibold">{isDone ? 'Done: ' : readOnly ? 'Next in the demo: ' : 'Your turn: '}</span>
             {step.task}
           </div>
         )}
       </div>
-      <div className="flex flex-wrap items-center gap-2">
-        <Button size="sm" variant="ghost" onClick={() => go(current - 1)} disabled={readOnly || current === 0}>
-          Back
-        </Button>
-        {step.run && !isDone && !readOnly && (
-          <Button size="sm" onClick={() => void doIt()} disabled={busy}>
-            Do it for me
+      {readOnly ? (
+        <p className="text-xs text-zinc-500" data-testid="walkthrough-following">
+          Following the host: this moves when they move on.
+        </p>
+      ) : (
+        <div className="flex flex-wrap items-center gap-2">
+          <Button size="sm" variant="ghost" onClick={() => go(current - 1)} disabled={current === 0}>
+            Back
           </Button>
-        )}
-        {step.optional && !isDone && (
-          <Button size="sm" variant="ghost" onClick={() => go(current + 1)} disabled={readOnly}>
-            Skip
+          {step.run && !isDone && (
+            <Button size="sm" onClick={() => void doIt()} disabled={busy}>
+              Do it for me
+            </Button>
+          )}
+          {step.optional && !isDone && (
+            <Button size="sm" variant="ghost" onClick={() => go(current + 1)}>
+              Skip
+            </Button>
+          )}
+          <Button
+            size="sm"
+            variant={canAdvance ? 'primary' : 'secondary'}
+            className="ml-auto"
+            onClick={() => go(current + 1)}
+            disabled={last}
+          >
+            Next step
           </Button>
-        )}
-        <Button size="sm" variant={canAdvance ? 'primary' : 'secondary'} className="ml-auto" onClick={() => go(current + 1)} disabled={readOnly || last}>
-          Next step
-        </Button>
-      </div>
-      {last && isDone && <p className="text-sm text-emerald-700 dark:text-emerald-400">That is the whole walkthrough. Try the interview questions below.</p>}
-      {error && <p role="alert" className="text-xs text-rose-600">{error}</p>}
+        </div>
+      )}
+      {last && isDone && (
+        <p className="text-sm text-emerald-700 dark:text-emerald-400">
+          That is the whole walkthrough. Try the interview questions below.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="text-xs text-rose-600">
+          {error}
+        </p>
+      )}
     </Panel>
   )
 }

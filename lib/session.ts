@@ -59,7 +59,8 @@ const queries = (question: string): PollTemplate => ({
   question,
   metric: 'dbQueries',
   options: [
-    { label: '1', min: 0, max: 1 },
+    { label: 'none', min: 0, max: 0 },
+    { label: '1', min: 1, max: 1 },
     { label: '2 – 10', min: 2, max: 10 },
     { label: '11 – 100', min: 11, max: 100 },
     { label: 'more than 100', min: 101 },

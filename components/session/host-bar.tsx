@@ -43,10 +43,10 @@ export function HostBar({ client }: { client: SessionClient }) {
   const templates: PollTemplate[] = [...(POLL_TEMPLATES[state.lab] ?? []), ...GENERIC_POLLS]
 
   return (
-    <Panel title="Classroom (host)" region="room" bodyClassName="flex flex-col gap-3 p-3" actions={<span className="text-xs text-zinc-500" data-testid="presence-count">{presence.count} joined</span>}>
+    <Panel title="Classroom (host)" region="classroom" bodyClassName="flex flex-col gap-3 p-3" actions={<span className="text-xs text-zinc-500" data-testid="presence-count">{presence.count} joined</span>}>
       {state.endedAt ? <p className="rounded bg-zinc-100 px-2 py-1 text-sm dark:bg-zinc-800">This session has ended.</p> : null}
       <div className="flex items-start gap-3">
-        <div className="flex-1">
+        <div className="min-w-0 flex-1">
           <p className="text-xs text-zinc-500">Join code</p>
           <p className="font-mono text-2xl font-bold tracking-widest" data-testid="join-code">
             {formatCode(state.code)}
@@ -56,7 +56,7 @@ export function HostBar({ client }: { client: SessionClient }) {
             <CopyButton text={joinUrl} label="Copy link" />
           </div>
         </div>
-        {qr && <div className="h-[132px] w-[132px] shrink-0 rounded bg-white p-1" aria-label={`QR code for ${joinUrl}`} dangerouslySetInnerHTML={{ __html: qr }} />}
+        {qr && <div className="h-[132px] w-[132px] shrink-0 rounded bg-white p-1 [&_svg]:h-full [&_svg]:w-full" aria-label={`QR code for ${joinUrl}`} dangerouslySetInnerHTML={{ __html: qr }} />}
       </div>
       {presence.names.length > 0 && (
         <ul className="flex max-h-24 flex-wrap gap-1 overflow-y-auto" aria-label="Participants" data-testid="presence-names">

@@ -57,7 +57,7 @@ export function ParticipantPanel({ client }: { client: SessionClient }) {
   return (
     <Panel
       title="Classroom"
-      region="room"
+      region="classroom"
       bodyClassName="flex flex-col gap-3 p-3"
       actions={
         <span className="text-xs text-zinc-500" data-testid="presence-count">

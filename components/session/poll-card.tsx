@@ -42,7 +42,7 @@ export function PollCard({ poll, onAnswer, chosen, large = false }: { poll: Poll
             right && 'border-emerald-600 font-semibold',
           )
           return (
-            <li key={i} data-option={i}>
+            <li key={i} data-option={i} data-count={n}>
               {onAnswer && poll.open ? (
                 <button type="button" className={cn(cls, 'hover:border-violet-500')} onClick={() => onAnswer(i)} aria-pressed={chosen === i}>
                   {content}

@@ -68,7 +68,7 @@ export function PresenterView({ code }: { code: string }) {
               </p>
               <p className="mt-1 text-lg text-zinc-300">{presence.count} joined</p>
             </div>
-            {qr && <div className="h-[160px] w-[160px] rounded bg-white" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: qr }} />}
+            {qr && <div className="h-[160px] w-[160px] rounded bg-white [&_svg]:h-full [&_svg]:w-full" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: qr }} />}
           </div>
         </header>
         <StatusBanner />

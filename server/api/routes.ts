@@ -110,9 +110,9 @@ export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root
       await sessions.markRoom(room.id, code)
       sendJson(res, 201, { code, room: room.id, hostSecret, joinUrl: `/join/${code}`, hostUrl: `/session/${code}/host` }, { location: `/api/sessions/${code}` })
     })
-    .on('GET', '/api/sessions/:code', async ({ res, params }) => {
+    .on('GET', '/api/sessions/:code', async ({ req, res, params }) => {
       const code = parse(SessionCode, params.code, 'session code')
-      sendJson(res, 200, await sessions.state(code))
+      sendJson(res, 200, await sessions.guard.lookup(req.socket.remoteAddress ?? 'unknown', () => sessions.state(code)))
     })
     .on('GET', '/metrics', ({ res }) => {
       sendText(res, 200, engine.prometheus(), 'text/plain; version=0.0.4; charset=utf-8')

@@ -10,6 +10,7 @@ import { roomKeys } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
 import { CODE_ALPHABET, CODE_LENGTH, type Poll, type SessionState } from '../../lib/session'
 import { errors } from '../engine/errors'
+import { CodeGuard } from './code-guard'
 
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000
 
@@ -36,6 +37,9 @@ export interface Participant {
 }
 
 export class SessionStore {
+  /** Holds back guessing of codes: lookups by code from outside go through it. */
+  readonly guard = new CodeGuard()
+
   constructor(private readonly redis: Redis) {}
 
   /** A new session for a room: its code and the host's secret (returned once, stored only as a hash). */
@@ -156,6 +160,11 @@ export class SessionStore {
     const code = await this.redis.hget(roomKeys(room).meta, 'session')
     if (!code) return undefined
     return (await this.redis.exists(key.session(code))) ? code : undefined
+  }
+
+  /** Forgets a session at once (its keys would expire after SESSION_IDLE_MS anyway). */
+  async remove(code: string): Promise<void> {
+    await this.redis.del(key.session(code), key.participants(code))
   }
 
   async end(code: string): Promise<void> {

@@ -11,11 +11,16 @@ export class TokenBucket {
   }
 
   take(n = 1): boolean {
+    if (this.available() < n) return false
+    this.tokens -= n
+    return true
+  }
+
+  /** Tokens there now (refilled for the time since the last look). */
+  available(): number {
     const now = Date.now()
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate)
     this.last = now
-    if (this.tokens < n) return false
-    this.tokens -= n
-    return true
+    return this.tokens
   }
 }
