@@ -10,7 +10,8 @@ export type LabSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 let socket: LabSocket | undefined
 
 export function getSocket(): LabSocket {
-  socket ??= io({ autoConnect: true, reconnectionDelayMax: 2000 })
+  // WebSocket first: behind a load balancer it needs no sticky sessions (long-polling, the fallback, does).
+  socket ??= io({ autoConnect: true, reconnectionDelayMax: 2000, transports: ['websocket', 'polling'] })
   return socket
 }
 

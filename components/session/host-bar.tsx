@@ -51,12 +51,15 @@ export function HostBar({ client }: { client: SessionClient }) {
           <p className="font-mono text-2xl font-bold tracking-widest" data-testid="join-code">
             {formatCode(state.code)}
           </p>
-          <div className="mt-1 flex items-center gap-1">
-            <code className="min-w-0 flex-1 truncate rounded bg-zinc-100 px-1.5 py-1 font-mono text-[11px] dark:bg-zinc-800">{joinUrl}</code>
-            <CopyButton text={joinUrl} label="Copy link" />
-          </div>
+          <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">Students open the link or scan the code, or type the code at /join.</p>
         </div>
-        {qr && <div className="h-[132px] w-[132px] shrink-0 rounded bg-white p-1 [&_svg]:h-full [&_svg]:w-full" aria-label={`QR code for ${joinUrl}`} dangerouslySetInnerHTML={{ __html: qr }} />}
+        {qr && <div className="h-[112px] w-[112px] shrink-0 rounded bg-white p-1 [&_svg]:h-full [&_svg]:w-full" aria-label={`QR code for ${joinUrl}`} dangerouslySetInnerHTML={{ __html: qr }} />}
+      </div>
+      <div className="flex items-center gap-1">
+        <code className="min-w-0 flex-1 truncate rounded bg-zinc-100 px-1.5 py-1 font-mono text-[11px] dark:bg-zinc-800" data-testid="join-url">
+          {joinUrl}
+        </code>
+        <CopyButton text={joinUrl} label="Copy link" />
       </div>
       {presence.names.length > 0 && (
         <ul className="flex max-h-24 flex-wrap gap-1 overflow-y-auto" aria-label="Participants" data-testid="presence-names">
