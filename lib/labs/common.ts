@@ -3,6 +3,20 @@ import { z } from 'zod'
 import { LIMITS } from '../limits'
 import type { ActionSpec } from './actions'
 
+/**
+ * Text a learner types (a user's new name): trimmed, bounded, and only what a database stores as text:
+ * PostgreSQL refuses a NUL byte, a lone surrogate is not valid UTF-8, and control characters have no place
+ * in a name.
+ */
+export const freeText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(LIMITS.textLength)
+  .refine((s) => !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s), {
+    message: 'no control characters or broken Unicode',
+  })
+
 export const commonActions = {
   dbLatency: {
     label: 'Database latency',

@@ -2,11 +2,11 @@
 import { z } from 'zod'
 import { LIMITS } from '../limits'
 import type { ActionSpec } from './actions'
-import { commonActions } from './common'
+import { commonActions, freeText } from './common'
 import { BURST, DVU_TTL } from './delete-vs-update'
 
 const userId = z.number().int().min(1).max(LIMITS.usersPerRoom)
-const name = z.string().trim().min(1).max(LIMITS.textLength).optional()
+const name = freeText.optional()
 const write = z.object({ userId, name })
 
 export const deleteVsUpdateActions = {

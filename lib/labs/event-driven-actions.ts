@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { LIMITS } from '../limits'
 import type { ActionSpec } from './actions'
-import { commonActions } from './common'
+import { commonActions, freeText } from './common'
 import { EVENT_DRIVEN_LIMITS, PROPAGATION_MODES } from './event-driven'
 
 const server = z.number().int().min(1).max(EVENT_DRIVEN_LIMITS.maxServers)
@@ -22,7 +22,7 @@ export const eventDrivenActions = {
   write: {
     label: 'Write on a server',
     summary: "One app server updates the user in the database and propagates the change by the current mode.",
-    params: z.object({ server, userId, name: z.string().trim().min(1).max(LIMITS.textLength).optional() }),
+    params: z.object({ server, userId, name: freeText.optional() }),
   },
   setMode: {
     label: 'Propagation mode',

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { LIMITS } from '../limits'
 import type { ActionSpec } from './actions'
-import { commonActions } from './common'
+import { commonActions, freeText } from './common'
 import { DATA_CLASSES, type DataClass } from './ttl'
 
 const DataClass = z.enum(Object.keys(DATA_CLASSES) as [DataClass, ...DataClass[]])
@@ -17,7 +17,7 @@ export const ttlActions = {
   update: {
     label: 'Update in DB',
     summary: "Updates the user's row (its version goes up by one) without touching the cache.",
-    params: z.object({ userId, name: z.string().trim().min(1).max(LIMITS.textLength).optional() }),
+    params: z.object({ userId, name: freeText.optional() }),
   },
   expire: {
     label: 'Expire now',

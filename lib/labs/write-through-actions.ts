@@ -2,11 +2,11 @@
 import { z } from 'zod'
 import { LIMITS } from '../limits'
 import type { ActionSpec } from './actions'
-import { commonActions } from './common'
+import { commonActions, freeText } from './common'
 import { WT_TTL } from './write-through'
 
 const userId = z.number().int().min(1).max(LIMITS.usersPerRoom)
-const write = z.object({ userId, name: z.string().trim().min(1).max(LIMITS.textLength).optional() })
+const write = z.object({ userId, name: freeText.optional() })
 
 export const writeThroughActions = {
   read: {
