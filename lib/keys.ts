@@ -55,6 +55,11 @@ export const dataKey = {
   userPart: (id: number, ...part: (string | number)[]) => `user:${id}:${part.join(':')}`,
   /** The tag (index) set that lists every key a user owns, so they can be invalidated without a scan. */
   userTag: (id: number) => `user:${id}:keys`,
+  /**
+   * A post cached by one arm of the best-practices lab's keyspace comparison: `ttl:post:7` (cached with a
+   * TTL) or `nottl:post:7` (cached without one), so both arms grow side by side in one room.
+   */
+  armPost: (arm: 'ttl' | 'nottl', id: number) => `${arm}:post:${id}`,
   /** A key of one cache generation: `v2:user:1` (key versioning). */
   versioned: (version: number, key: string) => `v${version}:${key}`,
 }

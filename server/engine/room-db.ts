@@ -18,6 +18,8 @@ export interface DbDeps {
   oracle: Oracle
   faults: RoomFaults
   latency(): { ms: number; jitterMs: number }
+  /** The room's database is failing: every statement is answered with an error by the database itself. */
+  failing?(): boolean
   record(event: EventInput): void
 }
 
@@ -32,6 +34,9 @@ export interface UserRow {
   version: number
   updated_at: string
 }
+
+/** What a failing database answers every statement with (SQLSTATE 57P03, a server that refuses work). */
+const FAILING = `DO $$ BEGIN RAISE EXCEPTION 'the database system is not accepting queries (the room''s database is failing)' USING ERRCODE = 'cannot_connect_now'; END $$`
 
 const USER_COLUMNS = 'id, name, email, popular, version, updated_at'
 
@@ -111,7 +116,8 @@ export class RoomDb {
       const inject = kind === 'update' && this.deps.faults.take('db-write')
       const q: Queryable = this.tx ?? db
       let result: QueryResult<T>
-      if (!inject) result = await q.query<T>(sql, [room, ...params])
+      if (this.deps.failing?.()) result = await q.query<T>(FAILING)
+      else if (!inject) result = await q.query<T>(sql, [room, ...params])
       else if (this.tx) {
         // Inside a transaction: the write runs, then the database aborts the whole transaction.
         await this.tx.query<T>(sql, [room, ...params])

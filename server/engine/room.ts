@@ -99,6 +99,8 @@ export class Room {
   readonly faults: RoomFaults
   /** Artificial database latency for every query in the room. */
   dbLatency = { ms: 0, jitterMs: 0 }
+  /** While true, every statement of the room fails in the database (an outage: reads and writes). */
+  dbFailing = false
   private unlisten: () => void
   private connections = new Set<Redis>()
   private proxy: RedisProxy | undefined
@@ -125,7 +127,7 @@ export class Room {
     )
     const { faults } = this
     this.cacheDeps = { redis, observer, watch, faults, full: this.keys.full, prefix: this.keys.prefix, record }
-    this.dbDeps = { db, room: id, metrics: this.metrics, oracle: this.oracle, faults, latency: () => this.dbLatency, record }
+    this.dbDeps = { db, room: id, metrics: this.metrics, oracle: this.oracle, faults, latency: () => this.dbLatency, failing: () => this.dbFailing, record }
     this.unlisten = deps.recorder.listen(id, (event) => {
       this.metrics.observe(event)
       if (event.lane !== 'cache' || !event.key) return
