@@ -380,14 +380,16 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
 
   // ---- the sampler: arms, keyspace, monitor ----------------------------------------------------------------
 
-  const sample = async (): Promise<boolean> => {
+  const sample = async (force = false): Promise<boolean> => {
     const now = Date.now()
     const values: { name: string; value: number; noisy?: boolean }[] = []
     const patch: Partial<BestPracticesState> = {}
     const lines = roomLines(renderPrometheus([{ id: room.id, metrics: room.metrics }]), room.id)
     patch.metrics = lines
     const scrape = parseScrape(lines)
-    if (lastScrape) {
+    // Rates over less than half a second (a measurement asked for between two ticks) would be noise.
+    const fresh = !lastScrape || now - lastScrape.at >= SAMPLE_EVERY_MS / 2
+    if (lastScrape && fresh) {
       const r = ratesBetween(lastScrape.scrape, scrape, now - lastScrape.at)
       values.push(
         { name: BP_GAUGES.invalidations, value: r.invalidationsPerSec },
@@ -396,7 +398,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       )
       if (r.hitRatio !== null) values.push({ name: BP_GAUGES.hitRatio, value: r.hitRatio })
     }
-    lastScrape = { at: now, scrape }
+    if (fresh) lastScrape = { at: now, scrape }
     if (keyspaceOn) {
       const m = await measureArms(env.redis, room.keys.full, CHURN_POSTS)
       patch.keyspace = { ttl: m.arms.ttl, nottl: m.arms.nottl, usedMemory: m.usedMemory }
@@ -409,7 +411,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       if (m.usedMemory !== null) values.push({ name: BP_GAUGES.usedMemory, value: m.usedMemory, noisy: true })
     }
     if (armsOn) patch.arms = await lookAtArms(now)
-    const changed = gaugesToRecord(recorded, values, now)
+    const changed = gaugesToRecord(recorded, values, now, force)
     for (const { name, value } of changed) {
       const unit = name.endsWith('memory') ? 'bytes' : name.endsWith('keys') ? 'keys' : name === BP_GAUGES.hitRatio ? '%' : '/s'
       room.record(make('gauge', 'cache', { name, value, unit }))
@@ -512,7 +514,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     },
     measure: async () => {
       keyspaceOn = true
-      await sample()
+      await sample(true)
       kick()
       return { keyspace: state.keyspace, arms: state.arms }
     },
