@@ -14,10 +14,11 @@ import { browser } from './browser'
 import { classroom } from './classroom'
 import { expiry } from './expiry'
 import { hitPath } from './hit-path'
+import { redisDown } from './redis-down'
 import { startup } from './startup'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom]
+export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)
