@@ -71,8 +71,9 @@ export const bestPracticesActions = {
   },
   combineAll: {
     label: 'Run all faults',
-    summary: 'Runs the combined strategy once with each fault in turn (about 45 s).',
-    params: z.object({}),
+    summary:
+      'Runs the combined strategy once with each fault in turn (about 45 s); detach answers at once and lets the runs go on, each row published as it ends.',
+    params: z.object({ detach: z.boolean().default(false) }),
   },
   ...commonActions,
 } satisfies Record<string, ActionSpec>

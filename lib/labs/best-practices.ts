@@ -305,7 +305,7 @@ export const bestPracticesLab: LabSpec = {
       title: 'Three layers, one fault at a time',
       body: "Write-through keeps Redis fresh; an event (Pub/Sub) tells the other server to drop its in-process copy; a TTL on every copy catches what the other two miss. Run each fault: a failed write-through is ended by the Redis TTL, a lost event by the L1 TTL, and without TTLs a failed write-through is never ended.",
       task: 'Press "Run all faults" in the "Combine strategies" panel (about 45 s).',
-      run: [{ action: 'combineAll' }],
+      run: [{ action: 'combineAll', params: { detach: true } }],
       look: 'panels',
       done: { kind: 'setting', data: { name: 'combined' } },
     },

@@ -356,6 +356,9 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
         await sleep(COMBINED_READ_EVERY_MS)
       }
       await env.redis.ping() // let the last notifications land
+    } catch (err) {
+      set({ combined: { ...state.combined, running: null } })
+      throw err
     } finally {
       unlisten()
       room.faults.disarm('cache-write')
@@ -522,11 +525,19 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       kick()
       return runCombined(p.fault as CombinedFault, by)
     },
-    combineAll: async (_p, by) => {
+    combineAll: async (p, by) => {
       kick()
-      const rows: CombinedRow[] = []
-      for (const fault of COMBINED_FAULTS) rows.push(await runCombined(fault, by))
-      return rows
+      const all = async () => {
+        const rows: CombinedRow[] = []
+        for (const fault of COMBINED_FAULTS) {
+          rows.push(await runCombined(fault, by))
+          publish()
+        }
+        return rows
+      }
+      if (!p.detach) return all()
+      all().catch((err: unknown) => room.record(make('marker', 'app', { text: `Combined runs stopped: ${(err as Error).message}` })))
+      return { started: COMBINED_FAULTS.length }
     },
     dbLatency: async (p) => {
       set(setDbLatency(room, p.ms as number, p.jitterMs as number))
