@@ -23,7 +23,8 @@ export function KeyInspector() {
       title="Key inspector"
       region="inspector"
       actions={<span className="text-xs text-zinc-500">cache beside database truth</span>}
-      bodyClassName="overflow-x-auto"
+      // A lab that caches hundreds of keys must not push the timeline a page away: the rows scroll in their box.
+      bodyClassName="max-h-[36rem] overflow-auto"
     >
       {keys.length === 0 ? (
         <p className="p-4 text-sm text-zinc-500">

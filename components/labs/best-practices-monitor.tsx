@@ -15,8 +15,8 @@ const Chart = dynamic(() => import('../ui/chart'), {
 
 const RATES: Record<string, { color: string }> = {
   [BP_GAUGES.invalidations]: { color: 'var(--color-lane-app)' },
-  [BP_GAUGES.staleReads]: { color: 'var(--color-lane-cache)' },
-  [BP_GAUGES.cacheErrors]: { color: 'var(--color-lane-db)' },
+  [BP_GAUGES.staleReads]: { color: 'var(--color-lane-bus)' },
+  [BP_GAUGES.cacheErrors]: { color: 'var(--color-lane-cache)' },
 }
 
 /**
