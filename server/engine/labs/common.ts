@@ -16,11 +16,15 @@ export function setDbLatency(room: Room, ms: number, jitterMs: number): { dbLate
 }
 
 /**
- * Puts the room back to a clean start: database latency off, the cache emptied (each delete recorded), the
- * rows restored to the seed data, the oracle's memory cleared. The lab resets its own settings.
+ * Puts the room back to a clean start: database latency off, Redis and the database working for the room,
+ * the cache emptied (each delete recorded), the rows restored to the seed data, the oracle's memory cleared.
+ * The lab resets its own settings.
  */
 export async function resetRoom(room: Room, env: LabEnv): Promise<{ deleted: number }> {
   room.dbLatency = { ms: 0, jitterMs: 0 }
+  // Outages a lab caused (the best-practices lab's Redis down and failing database) end with any lab's reset.
+  room.dbFailing = false
+  room.setRedisMode('up')
   room.record(make('marker', 'app', { text: 'Lab reset: cache emptied, rows restored, settings back to defaults' }))
   const deleted = await env.clearCache()
   await env.reseed()
