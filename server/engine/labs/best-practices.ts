@@ -110,6 +110,8 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
   let starting: Promise<void> | undefined
   let stopLoad: (() => void) | undefined
   let stopChurn: (() => void) | undefined
+  /** Post reads under way (each reads one post into both arms). */
+  const churning = new Set<Promise<void>>()
   let downLatencies: number[] = []
   /** The missed-invalidation comparison has been started (its keys are worth looking at). */
   let armsOn = false
@@ -286,17 +288,23 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     const { servers: list } = await ensure()
     stopChurn?.()
     stopChurn = undefined
+    // Stopped means stopped: a post read already under way finishes both its arms before this returns.
+    await Promise.allSettled([...churning])
     set({ churn: { rps } })
     if (rps > 0) {
       keyspaceOn = true
       const app = list[0]!
       stopChurn = startLoad({
         rps,
-        tick: async () => {
+        tick: () => {
           const id = 1 + Math.floor(Math.random() * CHURN_POSTS)
-          for (const arm of ['ttl', 'nottl'] as const) {
-            await app.request('read', 'load', (s) => readArmPost(s, arm, id, ARM_TTL_SECONDS * 1000), { key: dataKey.armPost(arm, id) })
-          }
+          const both = (async () => {
+            for (const arm of ['ttl', 'nottl'] as const) {
+              await app.request('read', 'load', (s) => readArmPost(s, arm, id, ARM_TTL_SECONDS * 1000), { key: dataKey.armPost(arm, id) })
+            }
+          })()
+          churning.add(both)
+          return both.finally(() => churning.delete(both))
         },
       })
     }
@@ -548,7 +556,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       stopChurn?.()
       stopLoad = stopChurn = undefined
       pause()
-      await sampling
+      await Promise.allSettled([sampling, ...churning])
       room.setRedisMode('up')
       setDbFailing(false)
       room.faults.clear()
