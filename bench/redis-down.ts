@@ -43,8 +43,11 @@ export const redisDown: Bench = {
     setLogLevel('error')
     try {
       const room = await benchRoom(app)
-      const act = (action: string, params: Record<string, unknown> = {}) => app.engine.act(room, { lab: LAB, action, ...params }, 'api')
-      report.note(`# ${ROUNDS} rounds per mode, ${DOWN_MS} ms down each, ${CONCURRENCY} concurrent clients, 1 in ${WRITE_EVERY} a write, database latency ${DB_LATENCY_MS} ms`)
+      const act = (action: string, params: Record<string, unknown> = {}) =>
+        app.engine.act(room, { lab: LAB, action, ...params }, 'api')
+      report.note(
+        `# ${ROUNDS} rounds per mode, ${DOWN_MS} ms down each, ${CONCURRENCY} concurrent clients, 1 in ${WRITE_EVERY} a write, database latency ${DB_LATENCY_MS} ms`,
+      )
       for (const mode of ['refused', 'frozen'] as const) await measureMode(act, mode, report)
     } finally {
       await cleanUp()
@@ -108,7 +111,12 @@ async function measureMode(
   const fmt = (v: number) => Math.round(v * 10) / 10
   report.figure(`${mode}: read p99 while Redis is down`, fmt(percentile(sorted, 99)), 'ms', {
     target: { op: '<=', value: 250 + DB_LATENCY_MS },
-    detail: { p50: fmt(percentile(sorted, 50)), max: fmt(sorted.at(-1) ?? Number.NaN), reads, dbLatencyMs: DB_LATENCY_MS },
+    detail: {
+      p50: fmt(percentile(sorted, 50)),
+      max: fmt(sorted.at(-1) ?? Number.NaN),
+      reads,
+      dbLatencyMs: DB_LATENCY_MS,
+    },
   })
   report.figure(`${mode}: reads answered ok while down`, fmt((readsOk / Math.max(reads, 1)) * 100), '%', {
     target: { op: '>=', value: 100 },
@@ -118,10 +126,15 @@ async function measureMode(
     target: { op: '>=', value: 100 },
     detail: { writes, ok: writesOk, failedInvalidationsCounted: failedInvalidations },
   })
-  report.figure(`${mode}: first cache hit after Redis returns (slowest round)`, Math.round(Math.max(...recovery)), 'ms', {
-    target: { op: '<=', value: 2000 },
-    detail: { rounds: recovery.map(Math.round) },
-  })
+  report.figure(
+    `${mode}: first cache hit after Redis returns (slowest round)`,
+    Math.round(Math.max(...recovery)),
+    'ms',
+    {
+      target: { op: '<=', value: 2000 },
+      detail: { rounds: recovery.map(Math.round) },
+    },
+  )
 }
 
 if (isMain(import.meta.url)) await runStandalone(redisDown)

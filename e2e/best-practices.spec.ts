@@ -32,7 +32,9 @@ test('a new learner walks through the best practices: Redis down and back, a fai
     await page.getByRole('button', { name: 'Write user', exact: true }).click()
     await expect(rows(page, 'update', { key: 'user:1' }).first()).toBeVisible()
     await expect(page.getByTestId('invalidation-log')).toContainText('delete of user:1 failed')
-    await expect.poll(async () => Number(await page.getByTestId('failed-invalidations').textContent())).toBeGreaterThan(0)
+    await expect
+      .poll(async () => Number(await page.getByTestId('failed-invalidations').textContent()))
+      .toBeGreaterThan(0)
     await finishStep(page, 'writes-still-work')
 
     // 4. Frozen: reads give up after 200 ms and fall back
@@ -76,16 +78,25 @@ test('a new learner walks through the best practices: Redis down and back, a fai
     await finishStep(page, 'keyspace')
 
     // 9. The combined strategy: a lost event is ended by the L1 TTL on app2
-    await page.locator('[data-testid="combined-table"] tr[data-fault="event"]').getByRole('button', { name: 'Run' }).click()
-    await expect(page.locator('[data-testid="combined-table"] tr[data-fault="event"]')).toHaveAttribute('data-saved-by', 'L1 TTL', {
-      timeout: 30_000,
-    })
+    await page
+      .locator('[data-testid="combined-table"] tr[data-fault="event"]')
+      .getByRole('button', { name: 'Run' })
+      .click()
+    await expect(page.locator('[data-testid="combined-table"] tr[data-fault="event"]')).toHaveAttribute(
+      'data-saved-by',
+      'L1 TTL',
+      {
+        timeout: 30_000,
+      },
+    )
     await finishStep(page, 'combined')
 
     // 10. The dashboard, from the room's own /metrics lines
     await expect(page.getByTestId('monitor-charts')).toBeVisible()
     await page.getByText("This room's lines of /metrics").click()
-    await expect(page.getByTestId('metrics-lines')).toContainText(`cachelab_invalidations_total{room="${prefix.split(':')[1]}"}`)
+    await expect(page.getByTestId('metrics-lines')).toContainText(
+      `cachelab_invalidations_total{room="${prefix.split(':')[1]}"}`,
+    )
     await page.getByRole('heading', { name: 'Partial failures' }).scrollIntoViewIfNeeded()
     await page.screenshot({ path: 'docs/screenshots/best-practices-lab.png' })
     await page.screenshot({ path: 'test-results/best-practices-desktop-full.png', fullPage: true })

@@ -80,6 +80,28 @@ export const QUESTION_META: Record<string, QuestionMeta> = {
     figure: 'after a writer crash, the stream mode left 3 servers stale; the outbox mode left none',
   },
   'at-least-once-invalidation': { topics: ['events', 'failures'] },
+  'bp-why-always-ttl': {
+    topics: ['ttl', 'failures'],
+    material: 5,
+    figure: 'the same missed invalidation: the key with a 5 s TTL was read fresh within 5 s, the key without one was still stale when the demo ended',
+  },
+  'bp-cache-without-ttl': {
+    topics: ['ttl'],
+    material: 13,
+    figure: '7 s after 6 s of post reads stopped, the arm without a TTL still held 104 keys; the arm with a 5 s TTL held none',
+  },
+  'bp-versioning-needs-ttl': { topics: ['versioning', 'ttl'], material: 14 },
+  'bp-invalidation-failures': {
+    topics: ['failures'],
+    material: 11,
+    figure: 'with Redis refused for the room, 4724 reads and 524 writes from 16 clients all answered ok (read p99 191 ms with 20 ms of database latency); first cache hit 253 ms after Redis returned',
+  },
+  'bp-db-failing': { topics: ['writes', 'failures'], material: 9 },
+  'bp-combine': {
+    topics: ['events', 'failures', 'ttl'],
+    figure: 'a lost event left app2 stale for ~1.8 s (8 reads) until its 2 s L1 TTL; without TTLs a failed write-through stayed stale for the whole 8 s run (64 reads)',
+  },
+  'bp-monitoring': { topics: ['failures'] },
 }
 
 export interface InterviewQuestion extends Question {

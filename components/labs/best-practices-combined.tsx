@@ -25,16 +25,21 @@ export function CombinedPanel() {
       title="Combine strategies"
       region="panels"
       actions={
-        <Button size="sm" variant="primary" disabled={busy || running !== null} onClick={() => void run('combineAll', { detach: true })}>
+        <Button
+          size="sm"
+          variant="primary"
+          disabled={busy || running !== null}
+          onClick={() => void run('combineAll', { detach: true })}
+        >
           Run all faults
         </Button>
       }
       bodyClassName="flex flex-col"
     >
       <p className="px-3 pt-3 text-sm text-zinc-600 dark:text-zinc-400">
-        app1 writes user 3: it commits, writes the row through to Redis (TTL {COMBINED_TTL.redis} s) and publishes the change so app2 drops its
-        in-process copy (L1 TTL {COMBINED_TTL.l1} s). Both servers then read every {250} ms for 8 s. Fault one layer and see which one ends the
-        stale reads.
+        app1 writes user 3: it commits, writes the row through to Redis (TTL {COMBINED_TTL.redis} s) and publishes the
+        change so app2 drops its in-process copy (L1 TTL {COMBINED_TTL.l1} s). Both servers then read every {250} ms for
+        8 s. Fault one layer and see which one ends the stale reads.
       </p>
       <div className="overflow-x-auto">
         <table className="mt-2 w-full min-w-[34rem] text-left text-xs" data-testid="combined-table">
@@ -52,18 +57,43 @@ export function CombinedPanel() {
               const r = byFault.get(fault)
               const lost = r && !r.freshAtEnd
               return (
-                <tr key={fault} data-fault={fault} data-saved-by={r?.savedBy ?? ''} className={cn('border-b border-zinc-100 dark:border-zinc-800/60', lost && 'bg-rose-50 dark:bg-rose-950/30')}>
+                <tr
+                  key={fault}
+                  data-fault={fault}
+                  data-saved-by={r?.savedBy ?? ''}
+                  className={cn(
+                    'border-b border-zinc-100 dark:border-zinc-800/60',
+                    lost && 'bg-rose-50 dark:bg-rose-950/30',
+                  )}
+                >
                   <td className="px-3 py-1.5">
                     <div className="font-medium">{FAULT_INFO[fault].label}</div>
                     <div className="text-[11px] text-zinc-500">{FAULT_INFO[fault].detail}</div>
                   </td>
                   <td className="px-3 py-1.5 text-right font-mono tabular-nums">{r ? r.staleReads : '—'}</td>
-                  <td className="px-3 py-1.5 text-right font-mono tabular-nums">{r ? (r.staleReads === 0 ? '—' : lost ? 'still stale' : formatMs(r.staleWindowMs)) : '—'}</td>
-                  <td className={cn('px-3 py-1.5 font-medium', r?.savedBy === 'nothing' && 'text-rose-700 dark:text-rose-300')}>
-                    {running === fault ? <span className="animate-pulse text-sky-700 dark:text-sky-300">running…</span> : r ? savedLabel(r) : ''}
+                  <td className="px-3 py-1.5 text-right font-mono tabular-nums">
+                    {r ? (r.staleReads === 0 ? '—' : lost ? 'still stale' : formatMs(r.staleWindowMs)) : '—'}
+                  </td>
+                  <td
+                    className={cn(
+                      'px-3 py-1.5 font-medium',
+                      r?.savedBy === 'nothing' && 'text-rose-700 dark:text-rose-300',
+                    )}
+                  >
+                    {running === fault ? (
+                      <span className="animate-pulse text-sky-700 dark:text-sky-300">running…</span>
+                    ) : r ? (
+                      savedLabel(r)
+                    ) : (
+                      ''
+                    )}
                   </td>
                   <td className="px-3 py-1.5 text-right">
-                    <Button size="sm" disabled={busy || running !== null} onClick={() => void run('combine', { fault }, RUN_TIMEOUT_MS)}>
+                    <Button
+                      size="sm"
+                      disabled={busy || running !== null}
+                      onClick={() => void run('combine', { fault }, RUN_TIMEOUT_MS)}
+                    >
                       Run
                     </Button>
                   </td>
@@ -74,7 +104,10 @@ export function CombinedPanel() {
         </table>
       </div>
       {error && (
-        <p role="alert" className="m-3 rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="m-3 rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           {error}
         </p>
       )}

@@ -72,7 +72,9 @@ export function HealthPanel() {
           >
             {state.dbFailing ? 'Failing: make it work' : 'Working: make it fail'}
           </Button>
-          {state.dbLatencyMs > 0 && <span className="text-xs text-amber-700 dark:text-amber-400">slow: +{state.dbLatencyMs} ms</span>}
+          {state.dbLatencyMs > 0 && (
+            <span className="text-xs text-amber-700 dark:text-amber-400">slow: +{state.dbLatencyMs} ms</span>
+          )}
         </div>
       </div>
 
@@ -81,11 +83,15 @@ export function HealthPanel() {
         data-mode={state.redis}
         className={cn(
           'rounded-md px-2.5 py-1.5 text-sm',
-          down ? 'bg-rose-50 text-rose-900 dark:bg-rose-950/40 dark:text-rose-200' : 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200',
+          down
+            ? 'bg-rose-50 text-rose-900 dark:bg-rose-950/40 dark:text-rose-200'
+            : 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200',
         )}
       >
-        {state.redis === 'refused' && "Redis is down for this room: its app servers' connections are cut and refused. Reads go to the database; deletes fail and are logged."}
-        {state.redis === 'frozen' && 'Redis is frozen for this room: connections stay open and nothing answers. Each client gives up after 200 ms and the read goes to the database.'}
+        {state.redis === 'refused' &&
+          "Redis is down for this room: its app servers' connections are cut and refused. Reads go to the database; deletes fail and are logged."}
+        {state.redis === 'frozen' &&
+          'Redis is frozen for this room: connections stay open and nothing answers. Each client gives up after 200 ms and the read goes to the database.'}
         {state.redis === 'up' &&
           (h.recoveredAt !== null
             ? h.firstHitAfterMs !== null
@@ -96,28 +102,53 @@ export function HealthPanel() {
 
       <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" data-testid="health-figures">
         <Figure label="Reads" value={h.reads} hint={`${h.fallbacks} answered by the DB because Redis failed`} />
-        <Figure label="Failed reads" value={h.failedReads} hint="a miss while the database failed" warn={h.failedReads > 0} />
-        <Figure label="Writes ok" value={`${h.writes - h.failedWrites} / ${h.writes}`} hint="the database decides" warn={h.failedWrites > 0} />
-        <Figure label="Failed invalidations" value={h.failedInvalidations} hint="logged and counted, request ok" warn={h.failedInvalidations > 0} testid="failed-invalidations" />
+        <Figure
+          label="Failed reads"
+          value={h.failedReads}
+          hint="a miss while the database failed"
+          warn={h.failedReads > 0}
+        />
+        <Figure
+          label="Writes ok"
+          value={`${h.writes - h.failedWrites} / ${h.writes}`}
+          hint="the database decides"
+          warn={h.failedWrites > 0}
+        />
+        <Figure
+          label="Failed invalidations"
+          value={h.failedInvalidations}
+          hint="logged and counted, request ok"
+          warn={h.failedInvalidations > 0}
+          testid="failed-invalidations"
+        />
       </dl>
 
       <LatencyBar p50={h.downP50} p99={h.downP99} max={h.downMax} dbLatencyMs={state.dbLatencyMs} />
 
       {h.log.length > 0 && (
         <div>
-          <h3 className="mb-1 text-xs font-semibold text-zinc-600 dark:text-zinc-400">Invalidation failures (the app&apos;s log)</h3>
-          <ul className="max-h-28 overflow-y-auto rounded-md bg-zinc-950 p-2 font-mono text-[11px] leading-relaxed text-zinc-200" data-testid="invalidation-log">
+          <h3 className="mb-1 text-xs font-semibold text-zinc-600 dark:text-zinc-400">
+            Invalidation failures (the app&apos;s log)
+          </h3>
+          <ul
+            className="max-h-28 overflow-y-auto rounded-md bg-zinc-950 p-2 font-mono text-[11px] leading-relaxed text-zinc-200"
+            data-testid="invalidation-log"
+          >
             {h.log.map((l, i) => (
               <li key={`${l.at}-${i}`} className="truncate">
-                <span className="text-zinc-500">{new Date(l.at).toLocaleTimeString()}</span> <span className="text-amber-300">warn</span> delete of{' '}
-                {l.key} failed ({l.detail}); the TTL will clean up
+                <span className="text-zinc-500">{new Date(l.at).toLocaleTimeString()}</span>{' '}
+                <span className="text-amber-300">warn</span> delete of {l.key} failed ({l.detail}); the TTL will clean
+                up
               </li>
             ))}
           </ul>
         </div>
       )}
       {error && (
-        <p role="alert" className="rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           {error}
         </p>
       )}
@@ -125,12 +156,23 @@ export function HealthPanel() {
   )
 }
 
-function LatencyBar({ p50, p99, max, dbLatencyMs }: { p50: number | null; p99: number | null; max: number | null; dbLatencyMs: number }) {
+function LatencyBar({
+  p50,
+  p99,
+  max,
+  dbLatencyMs,
+}: {
+  p50: number | null
+  p99: number | null
+  max: number | null
+  dbLatencyMs: number
+}) {
   const budget = BUDGET_MS + dbLatencyMs
   if (p99 === null) {
     return (
       <p className="text-xs text-zinc-500">
-        Read latency while Redis is down appears here: the budget is {BUDGET_MS} ms plus the database&apos;s {dbLatencyMs} ms.
+        Read latency while Redis is down appears here: the budget is {BUDGET_MS} ms plus the database&apos;s{' '}
+        {dbLatencyMs} ms.
       </p>
     )
   }
@@ -141,24 +183,49 @@ function LatencyBar({ p50, p99, max, dbLatencyMs }: { p50: number | null; p99: n
       <div className="mb-1 flex flex-wrap justify-between gap-x-3 text-xs">
         <span className="font-semibold text-zinc-600 dark:text-zinc-400">Read latency while Redis was down</span>
         <span className="font-mono tabular-nums">
-          p50 {formatMs(p50!)} · p99 <span className={p99 > budget ? 'text-rose-600' : 'text-emerald-700 dark:text-emerald-400'}>{formatMs(p99)}</span> · max {formatMs(max!)}
+          p50 {formatMs(p50!)} · p99{' '}
+          <span className={p99 > budget ? 'text-rose-600' : 'text-emerald-700 dark:text-emerald-400'}>
+            {formatMs(p99)}
+          </span>{' '}
+          · max {formatMs(max!)}
         </span>
       </div>
       <div className="relative h-3 rounded bg-zinc-100 dark:bg-zinc-800" aria-hidden="true">
         <div className="absolute inset-y-0 left-0 rounded bg-sky-300 dark:bg-sky-700" style={{ width: pct(p99) }} />
         <div className="absolute inset-y-0 left-0 rounded bg-sky-500" style={{ width: pct(p50!) }} />
-        <div className="absolute inset-y-[-3px] w-0.5 bg-rose-500" style={{ left: pct(budget) }} title={`budget ${budget} ms`} />
+        <div
+          className="absolute inset-y-[-3px] w-0.5 bg-rose-500"
+          style={{ left: pct(budget) }}
+          title={`budget ${budget} ms`}
+        />
       </div>
-      <p className="mt-1 text-[11px] text-zinc-500">Red line: the budget, {budget} ms ({BUDGET_MS} ms plus the database latency).</p>
+      <p className="mt-1 text-[11px] text-zinc-500">
+        Red line: the budget, {budget} ms ({BUDGET_MS} ms plus the database latency).
+      </p>
     </div>
   )
 }
 
-function Figure({ label, value, hint, warn, testid }: { label: string; value: string | number; hint: string; warn?: boolean; testid?: string }) {
+function Figure({
+  label,
+  value,
+  hint,
+  warn,
+  testid,
+}: {
+  label: string
+  value: string | number
+  hint: string
+  warn?: boolean
+  testid?: string
+}) {
   return (
     <div className="rounded-md border border-zinc-200 px-2.5 py-1.5 dark:border-zinc-800">
       <dt className="text-[11px] font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
-      <dd className={cn('font-mono text-base font-semibold tabular-nums', warn && 'text-rose-600 dark:text-rose-400')} data-testid={testid}>
+      <dd
+        className={cn('font-mono text-base font-semibold tabular-nums', warn && 'text-rose-600 dark:text-rose-400')}
+        data-testid={testid}
+      >
         {value}
       </dd>
       <dd className="text-[11px] leading-tight text-zinc-500">{hint}</dd>

@@ -46,7 +46,12 @@ export function MonitorPanel() {
       title="Monitoring"
       region="panels"
       actions={
-        <a href="/metrics" target="_blank" rel="noreferrer" className="text-xs text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+        <a
+          href="/metrics"
+          target="_blank"
+          rel="noreferrer"
+          className="text-xs text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+        >
           GET /metrics
         </a>
       }
@@ -54,7 +59,8 @@ export function MonitorPanel() {
     >
       {rates.rows.length === 0 ? (
         <p className="text-sm text-zinc-500">
-          Once anything runs, the engine scrapes this room&apos;s lines of GET /metrics every second and charts the rates here.
+          Once anything runs, the engine scrapes this room&apos;s lines of GET /metrics every second and charts the
+          rates here.
         </p>
       ) : (
         <div className="grid gap-4 md:grid-cols-2" data-testid="monitor-charts" data-series={rates.keys.join(',')}>
@@ -81,8 +87,13 @@ export function MonitorPanel() {
       )}
       {state.metrics.length > 0 && (
         <details className="text-xs">
-          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">This room&apos;s lines of /metrics, as last scraped</summary>
-          <pre className="mt-1 max-h-48 overflow-auto rounded-md bg-zinc-950 p-2 font-mono text-[11px] leading-relaxed text-zinc-200" data-testid="metrics-lines">
+          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">
+            This room&apos;s lines of /metrics, as last scraped
+          </summary>
+          <pre
+            className="mt-1 max-h-48 overflow-auto rounded-md bg-zinc-950 p-2 font-mono text-[11px] leading-relaxed text-zinc-200"
+            data-testid="metrics-lines"
+          >
             {state.metrics.join('\n')}
           </pre>
         </details>

@@ -7,4 +7,9 @@ import { MonitorPanel } from './best-practices-monitor'
 import { TtlPanel } from './best-practices-ttl'
 
 /** Panels the best-practices lab shows above its timeline: one per practice. */
-export const bestPracticesPanels: ComponentType<{ lab: string }>[] = [HealthPanel, MonitorPanel, TtlPanel, CombinedPanel]
+export const bestPracticesPanels: ComponentType<{ lab: string }>[] = [
+  HealthPanel,
+  MonitorPanel,
+  TtlPanel,
+  CombinedPanel,
+]

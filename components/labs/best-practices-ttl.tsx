@@ -55,7 +55,9 @@ export function TtlPanel() {
     <Panel title="Always set a TTL" region="panels" bodyClassName="flex flex-col gap-3 p-3">
       <section>
         <div className="mb-2 flex flex-wrap items-center gap-2">
-          <h3 className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">The same missed invalidation, twice</h3>
+          <h3 className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
+            The same missed invalidation, twice
+          </h3>
           <div className="ml-auto flex gap-1.5">
             <Button size="sm" variant="primary" disabled={busy} onClick={() => void run('missed')}>
               Miss an invalidation
@@ -67,8 +69,8 @@ export function TtlPanel() {
         </div>
         {state.arms.length === 0 ? (
           <p className="text-sm text-zinc-500">
-            Caches user 1 with a {ARM_TTL_SECONDS} s TTL and user 2 without one, then changes both rows in the database without
-            invalidating either key.
+            Caches user 1 with a {ARM_TTL_SECONDS} s TTL and user 2 without one, then changes both rows in the database
+            without invalidating either key.
           </p>
         ) : (
           <div className="grid gap-2 sm:grid-cols-2" data-testid="arms">
@@ -81,9 +83,16 @@ export function TtlPanel() {
 
       <section className="border-t border-zinc-200 pt-3 dark:border-zinc-800">
         <div className="mb-2 flex flex-wrap items-center gap-2">
-          <h3 className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">The keyspace, with and without a TTL</h3>
+          <h3 className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
+            The keyspace, with and without a TTL
+          </h3>
           <div className="ml-auto flex gap-1.5">
-            <Button size="sm" variant={churning ? 'danger' : 'primary'} disabled={busy} onClick={() => void run('churn', { rps: churning ? 0 : 20 })}>
+            <Button
+              size="sm"
+              variant={churning ? 'danger' : 'primary'}
+              disabled={busy}
+              onClick={() => void run('churn', { rps: churning ? 0 : 20 })}
+            >
               {churning ? 'Stop post reads' : 'Start post reads'}
             </Button>
             <Button size="sm" variant="ghost" disabled={busy} onClick={() => void run('measure')}>
@@ -97,27 +106,43 @@ export function TtlPanel() {
               title="MEMORY USAGE of each arm's keys (KB)"
               data={series.rows}
               x="s"
-              series={series.keys.map((k) => ({ y: k, label: k, color: Object.values(ARM_SERIES).find((s) => s.key === k)!.color }))}
+              series={series.keys.map((k) => ({
+                y: k,
+                label: k,
+                color: Object.values(ARM_SERIES).find((s) => s.key === k)!.color,
+              }))}
               height={150}
               format={(kb) => `${kb} KB`}
             />
           ) : (
             <p className="text-sm text-zinc-500">
-              Post reads cache each post twice: as <code className="font-mono">ttl:post:&lt;id&gt;</code> with a {ARM_TTL_SECONDS} s TTL and as{' '}
-              <code className="font-mono">nottl:post:&lt;id&gt;</code> without one. Redis&apos;s own figures for both arms are charted here.
+              Post reads cache each post twice: as <code className="font-mono">ttl:post:&lt;id&gt;</code> with a{' '}
+              {ARM_TTL_SECONDS} s TTL and as <code className="font-mono">nottl:post:&lt;id&gt;</code> without one.
+              Redis&apos;s own figures for both arms are charted here.
             </p>
           )}
         </div>
         {ks && (
           <p className="mt-1 text-xs text-zinc-500" data-testid="keyspace-figures">
             With a TTL: <span className="font-mono">{ks.ttl.keys}</span> keys, {formatBytes(ks.ttl.bytes)}. Without:{' '}
-            <span className={cn('font-mono', ks.nottl.keys > ks.ttl.keys && 'font-semibold text-rose-600 dark:text-rose-400')}>{ks.nottl.keys}</span> keys,{' '}
-            {formatBytes(ks.nottl.bytes)}.{ks.usedMemory !== null && ` Redis used_memory (the whole server): ${formatBytes(ks.usedMemory)}.`}
+            <span
+              className={cn(
+                'font-mono',
+                ks.nottl.keys > ks.ttl.keys && 'font-semibold text-rose-600 dark:text-rose-400',
+              )}
+            >
+              {ks.nottl.keys}
+            </span>{' '}
+            keys, {formatBytes(ks.nottl.bytes)}.
+            {ks.usedMemory !== null && ` Redis used_memory (the whole server): ${formatBytes(ks.usedMemory)}.`}
           </p>
         )}
       </section>
       {error && (
-        <p role="alert" className="rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="rounded-md bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           {error}
         </p>
       )}
@@ -141,17 +166,28 @@ function ArmCard({ a, now }: { a: ArmStatus; now: number }) {
       data-stale={stale}
       className={cn(
         'rounded-md border px-3 py-2',
-        stale ? 'border-rose-300 bg-rose-50/70 dark:border-rose-900 dark:bg-rose-950/30' : 'border-emerald-300 bg-emerald-50/60 dark:border-emerald-900 dark:bg-emerald-950/20',
+        stale
+          ? 'border-rose-300 bg-rose-50/70 dark:border-rose-900 dark:bg-rose-950/30'
+          : 'border-emerald-300 bg-emerald-50/60 dark:border-emerald-900 dark:bg-emerald-950/20',
       )}
     >
       <div className="flex items-baseline justify-between gap-2">
         <span className="font-mono text-sm font-semibold">{a.key}</span>
-        <span className="text-xs text-zinc-600 dark:text-zinc-400">{a.ttlSeconds === null ? 'no TTL' : `TTL ${a.ttlSeconds} s`}</span>
+        <span className="text-xs text-zinc-600 dark:text-zinc-400">
+          {a.ttlSeconds === null ? 'no TTL' : `TTL ${a.ttlSeconds} s`}
+        </span>
       </div>
       <p className="mt-1 font-mono text-xs tabular-nums">
         cached v{a.cached ?? '—'} · database v{a.truth ?? '—'}
       </p>
-      <p className={cn('text-sm font-medium', stale ? 'text-rose-700 dark:text-rose-300' : 'text-emerald-700 dark:text-emerald-300')}>{status}</p>
+      <p
+        className={cn(
+          'text-sm font-medium',
+          stale ? 'text-rose-700 dark:text-rose-300' : 'text-emerald-700 dark:text-emerald-300',
+        )}
+      >
+        {status}
+      </p>
       {fate && <p className="text-xs text-zinc-500">{fate}</p>}
     </div>
   )

@@ -39,7 +39,8 @@ export const bestPracticesActions = {
   },
   load: {
     label: 'Load',
-    summary: 'A repeating load of reads and writes over users 1–10, alternating between the two app servers; rps 0 stops it.',
+    summary:
+      'A repeating load of reads and writes over users 1–10, alternating between the two app servers; rps 0 stops it.',
     params: z.object({ rps: z.number().min(0).max(LIMITS.loadRps), writeRatio: z.number().min(0).max(1).default(0.2) }),
   },
   missed: {
@@ -55,12 +56,14 @@ export const bestPracticesActions = {
   },
   churn: {
     label: 'Post reads',
-    summary: 'Reads random posts (1–500) into two arms, ttl:post:<id> with a 5 s TTL and nottl:post:<id> without; rps 0 stops.',
+    summary:
+      'Reads random posts (1–500) into two arms, ttl:post:<id> with a 5 s TTL and nottl:post:<id> without; rps 0 stops.',
     params: z.object({ rps: z.number().min(0).max(LIMITS.loadRps) }),
   },
   measure: {
     label: 'Measure the keyspace',
-    summary: "Measures both arms now (MEMORY USAGE and PTTL of every post key, INFO memory's used_memory) and records the figures.",
+    summary:
+      "Measures both arms now (MEMORY USAGE and PTTL of every post key, INFO memory's used_memory) and records the figures.",
     params: z.object({}),
   },
   combine: {

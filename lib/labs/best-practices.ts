@@ -151,7 +151,13 @@ export const bestPracticesLab: LabSpec = {
       kind: 'group',
       label: 'Requests',
       controls: [
-        { kind: 'button', label: 'Read user', action: 'read', params: { userId: '$user', server: 1 }, variant: 'primary' },
+        {
+          kind: 'button',
+          label: 'Read user',
+          action: 'read',
+          params: { userId: '$user', server: 1 },
+          variant: 'primary',
+        },
         { kind: 'button', label: 'Write user', action: 'write', params: { userId: '$user', server: 1 } },
         { kind: 'button', label: 'Read on app2', action: 'read', params: { userId: '$user', server: 2 } },
       ],
@@ -165,8 +171,16 @@ export const bestPracticesLab: LabSpec = {
       state: 'redis',
       options: [
         { value: 'up', label: 'up' },
-        { value: 'refused', label: 'down (refused)', title: 'Connections are cut and new ones refused: commands fail at once' },
-        { value: 'frozen', label: 'frozen', title: 'Connections stay open but nothing comes back: commands time out after 200 ms' },
+        {
+          value: 'refused',
+          label: 'down (refused)',
+          title: 'Connections are cut and new ones refused: commands fail at once',
+        },
+        {
+          value: 'frozen',
+          label: 'frozen',
+          title: 'Connections stay open but nothing comes back: commands time out after 200 ms',
+        },
       ],
     },
     {
@@ -184,7 +198,17 @@ export const bestPracticesLab: LabSpec = {
             { value: true, label: 'failing', title: 'Every statement of this room fails in the database' },
           ],
         },
-        { kind: 'slider', label: 'Database latency', action: 'dbLatency', param: 'ms', state: 'dbLatencyMs', min: 0, max: 1000, step: 50, unit: 'ms' },
+        {
+          kind: 'slider',
+          label: 'Database latency',
+          action: 'dbLatency',
+          param: 'ms',
+          state: 'dbLatencyMs',
+          min: 0,
+          max: 1000,
+          step: 50,
+          unit: 'ms',
+        },
       ],
     },
     {
@@ -231,7 +255,7 @@ export const bestPracticesLab: LabSpec = {
     {
       id: 'writes-still-work',
       title: 'Writes still succeed',
-      body: "A write commits to the database first, then deletes the cached key. The delete fails now. That failure is logged and counted, and the write still answers \"ok\": the database is the source of truth, and the data is saved.\n\nThe cost is a key that should have been deleted and was not. That is what the TTL is for.",
+      body: 'A write commits to the database first, then deletes the cached key. The delete fails now. That failure is logged and counted, and the write still answers "ok": the database is the source of truth, and the data is saved.\n\nThe cost is a key that should have been deleted and was not. That is what the TTL is for.',
       task: 'Press "Write user" for user 1.',
       run: [{ action: 'write', params: { userId: 1, server: 1 } }],
       look: 'panels',
@@ -242,7 +266,10 @@ export const bestPracticesLab: LabSpec = {
       title: 'A Redis that stops answering',
       body: 'A crashed Redis refuses connections; a stalled one (a long command, a network that drops packets) keeps them open and says nothing. That is worse for a client with default settings: it waits. Ours gives up after 200 ms of silence, so a read still falls back within a quarter of a second.',
       task: 'Pick "frozen" and read a user.',
-      run: [{ action: 'redis', params: { mode: 'frozen' } }, { action: 'read', params: { userId: 2, server: 1 } }],
+      run: [
+        { action: 'redis', params: { mode: 'frozen' } },
+        { action: 'read', params: { userId: 2, server: 1 } },
+      ],
       look: 'panels',
       done: { kind: 'cache-error' },
     },
@@ -258,7 +285,7 @@ export const bestPracticesLab: LabSpec = {
     {
       id: 'db-failing',
       title: 'The database fails',
-      body: "Now the other side. Make the database fail: every statement of this room is refused by the database itself. Reads that hit the cache are untouched; only misses fail. And a write that fails never deletes the key: the cached value still matches what the database holds, so there is nothing to invalidate.",
+      body: 'Now the other side. Make the database fail: every statement of this room is refused by the database itself. Reads that hit the cache are untouched; only misses fail. And a write that fails never deletes the key: the cached value still matches what the database holds, so there is nothing to invalidate.',
       task: 'Pick "failing" under Database, watch a few seconds, then pick "working".',
       run: [{ action: 'dbFailing', params: { on: true } }],
       look: 'timeline',
@@ -269,7 +296,10 @@ export const bestPracticesLab: LabSpec = {
       title: 'And a slow one',
       body: 'Bring the database back and stop the load. A slow database (the latency slider) shows the same shield more gently: hits stay fast and only misses pay the latency.',
       task: 'Pick "working", then turn the load off.',
-      run: [{ action: 'dbFailing', params: { on: false } }, { action: 'load', params: { rps: 0, writeRatio: 0.2 } }],
+      run: [
+        { action: 'dbFailing', params: { on: false } },
+        { action: 'load', params: { rps: 0, writeRatio: 0.2 } },
+      ],
       look: 'controls',
       done: { kind: 'setting', data: { name: 'load' } },
     },
@@ -294,7 +324,7 @@ export const bestPracticesLab: LabSpec = {
     {
       id: 'keyspace',
       title: 'Without a TTL the keyspace only grows',
-      body: 'The same reads of posts fill two arms: `ttl:post:<id>` with a 5 s TTL, `nottl:post:<id>` without. The chart is Redis\'s own MEMORY USAGE of each arm. The TTL arm levels off at the posts read in the last 5 s; the other keeps every post ever read.',
+      body: "The same reads of posts fill two arms: `ttl:post:<id>` with a 5 s TTL, `nottl:post:<id>` without. The chart is Redis's own MEMORY USAGE of each arm. The TTL arm levels off at the posts read in the last 5 s; the other keeps every post ever read.",
       task: 'Press "Start post reads" in the panel, wait ten seconds, then stop them.',
       run: [{ action: 'churn', params: { rps: 20 } }],
       look: 'panels',
@@ -303,7 +333,7 @@ export const bestPracticesLab: LabSpec = {
     {
       id: 'combined',
       title: 'Three layers, one fault at a time',
-      body: "Write-through keeps Redis fresh; an event (Pub/Sub) tells the other server to drop its in-process copy; a TTL on every copy catches what the other two miss. Run each fault: a failed write-through is ended by the Redis TTL, a lost event by the L1 TTL, and without TTLs a failed write-through is never ended.",
+      body: 'Write-through keeps Redis fresh; an event (Pub/Sub) tells the other server to drop its in-process copy; a TTL on every copy catches what the other two miss. Run each fault: a failed write-through is ended by the Redis TTL, a lost event by the L1 TTL, and without TTLs a failed write-through is never ended.',
       task: 'Press "Run all faults" in the "Combine strategies" panel (about 45 s).',
       run: [{ action: 'combineAll', params: { detach: true } }],
       look: 'panels',
@@ -312,7 +342,7 @@ export const bestPracticesLab: LabSpec = {
     {
       id: 'monitor',
       title: 'Watch it like production',
-      body: 'The dashboard reads this room\'s lines of GET /metrics once a second (the text a Prometheus server would scrape) and draws the rates: invalidations per second, hit ratio, stale reads and cache errors. An outage shows as errors up and the hit ratio down; a missed invalidation as stale reads.',
+      body: "The dashboard reads this room's lines of GET /metrics once a second (the text a Prometheus server would scrape) and draws the rates: invalidations per second, hit ratio, stale reads and cache errors. An outage shows as errors up and the hit ratio down; a missed invalidation as stale reads.",
       look: 'panels',
     },
   ],
@@ -322,7 +352,8 @@ export const bestPracticesLab: LabSpec = {
       question: 'Why set a TTL even when you invalidate on every write?',
       answer:
         'Because invalidation is code, and code gets skipped: a delete fails while Redis is down, a message is lost, a new write path forgets it. A TTL turns each of those from "stale for ever" into "stale for at most the TTL". It also bounds memory: keys nobody reads again leave on their own.',
-      tradeoff: 'A shorter TTL bounds staleness tighter but reloads hot keys more often; pick it from how long a stale value is acceptable.',
+      tradeoff:
+        'A shorter TTL bounds staleness tighter but reloads hot keys more often; pick it from how long a stale value is acceptable.',
       demo: 'missed-invalidation-ttl',
     },
     {
@@ -330,7 +361,8 @@ export const bestPracticesLab: LabSpec = {
       question: 'When is it fine to cache without a TTL?',
       answer:
         'When the data cannot change without something that clears it: reference data that ships with a deploy, or values under a versioned key that is swept when the version moves. Even then the set must be small and bounded, because without a TTL the cache keeps every key ever read: the keyspace grows to the size of the data set, not of what is being used.',
-      tradeoff: 'No TTL means no reload traffic and no expiry misses, but any missed invalidation is permanent and memory is only reclaimed by eviction or by hand.',
+      tradeoff:
+        'No TTL means no reload traffic and no expiry misses, but any missed invalidation is permanent and memory is only reclaimed by eviction or by hand.',
       demo: 'keyspace-grows',
     },
     {
@@ -338,7 +370,8 @@ export const bestPracticesLab: LabSpec = {
       question: 'How does key versioning depend on TTLs?',
       answer:
         'Bumping a version (v1:user:1 to v2:user:1) invalidates by no longer asking for the old names; nothing deletes them. So the old generation is exactly like keys cached without a TTL that nobody reads: it holds memory until a TTL ends it or a sweep removes it. The key-versioning lab shows the bump; here, the arm without a TTL shows what an old generation does.',
-      tradeoff: 'Versioning is instant and race-free, paid for with a cold cache after the bump and a second copy in memory until the TTL.',
+      tradeoff:
+        'Versioning is instant and race-free, paid for with a cold cache after the bump and a second copy in memory until the TTL.',
       demo: 'keyspace-grows',
     },
     {
@@ -346,7 +379,8 @@ export const bestPracticesLab: LabSpec = {
       question: 'How do you handle cache invalidation failures, and Redis going down?',
       answer:
         'Treat the cache as optional on every path. The database write decides the request; the delete after it is best effort: if it fails, log it, count it, and answer ok. Reads fall back to the database when Redis errors, with client settings that fail fast (no offline queue, no per-request retries, a short socket timeout) so an outage costs milliseconds, not minutes. The TTL removes whatever a failed delete left behind once Redis is back.',
-      tradeoff: 'Failing open keeps the site up but sends every read to the database during the outage, so the database must be able to take it (or reads must be shed).',
+      tradeoff:
+        'Failing open keeps the site up but sends every read to the database during the outage, so the database must be able to take it (or reads must be shed).',
       demo: 'redis-down',
     },
     {
@@ -362,15 +396,17 @@ export const bestPracticesLab: LabSpec = {
       question: 'How do you combine invalidation strategies, and why?',
       answer:
         'Layer them so each covers a different failure: write-through keeps the shared cache fresh, an event tells other servers to drop their local copies, and a TTL on every copy bounds whatever those two miss. Fault one layer and another takes over: a failed write-through is ended by the Redis TTL, a lost event by the local TTL. Take the TTL away and a single failure is permanent.',
-      tradeoff: 'More layers, more moving parts: each needs its own monitoring, and the TTL still decides the worst case.',
+      tradeoff:
+        'More layers, more moving parts: each needs its own monitoring, and the TTL still decides the worst case.',
       demo: 'combined-layers',
     },
     {
       id: 'bp-monitoring',
       question: 'How do you monitor cache invalidation?',
       answer:
-        'Count everything the cache does and export it: invalidations, hits and misses, cache errors, and if you can, stale reads (compare a served version with the database\'s). Watch rates, not totals: invalidations per second tracks write traffic, a rising error rate means Redis trouble, a falling hit ratio means the cache is not helping, and stale reads mean invalidation is failing somewhere.',
-      tradeoff: 'Counters are cheap; measuring staleness needs versions on every value and a source of truth to compare with.',
+        "Count everything the cache does and export it: invalidations, hits and misses, cache errors, and if you can, stale reads (compare a served version with the database's). Watch rates, not totals: invalidations per second tracks write traffic, a rising error rate means Redis trouble, a falling hit ratio means the cache is not helping, and stale reads mean invalidation is failing somewhere.",
+      tradeoff:
+        'Counters are cheap; measuring staleness needs versions on every value and a source of truth to compare with.',
       demo: 'monitor',
     },
   ],
@@ -418,7 +454,11 @@ export const bestPracticesLab: LabSpec = {
           measure: { match: { kind: 'cache-error' }, phase: 'down' },
           min: 4,
         },
-        { text: 'The write was committed', measure: { match: { kind: 'update', key: 'user:1' }, phase: 'down' }, min: 1 },
+        {
+          text: 'The write was committed',
+          measure: { match: { kind: 'update', key: 'user:1' }, phase: 'down' },
+          min: 1,
+        },
         { text: 'Its delete failed: nothing was deleted', measure: { match: { kind: 'del' }, phase: 'down' }, max: 0 },
         {
           text: 'Back up, the app reconnected by itself and hit the cache, serving the value the failed delete left',
@@ -461,12 +501,32 @@ export const bestPracticesLab: LabSpec = {
         { do: { action: 'read', params: { userId: 4, server: 1 } } },
       ],
       checks: [
-        { text: 'Reads of the cached user hit while the database failed', measure: { match: { kind: 'hit', key: 'user:4' }, phase: 'failing' }, min: 2 },
-        { text: 'The database refused the write and the uncached read', measure: { match: { kind: 'db-error' }, phase: 'failing' }, min: 2 },
+        {
+          text: 'Reads of the cached user hit while the database failed',
+          measure: { match: { kind: 'hit', key: 'user:4' }, phase: 'failing' },
+          min: 2,
+        },
+        {
+          text: 'The database refused the write and the uncached read',
+          measure: { match: { kind: 'db-error' }, phase: 'failing' },
+          min: 2,
+        },
         { text: 'The failed write deleted nothing', measure: { match: { kind: 'del' }, phase: 'failing' }, max: 0 },
-        { text: 'The uncached read failed', measure: { match: { kind: 'response', key: 'user:5', data: { ok: false } }, phase: 'failing' }, min: 1 },
-        { text: 'No read was stale: the cache still matched the database', measure: { match: { kind: 'stale-read' } }, max: 0 },
-        { text: 'Afterwards the cached value was still there', measure: { match: { kind: 'hit', key: 'user:4' }, phase: 'back' }, min: 1 },
+        {
+          text: 'The uncached read failed',
+          measure: { match: { kind: 'response', key: 'user:5', data: { ok: false } }, phase: 'failing' },
+          min: 1,
+        },
+        {
+          text: 'No read was stale: the cache still matched the database',
+          measure: { match: { kind: 'stale-read' } },
+          max: 0,
+        },
+        {
+          text: 'Afterwards the cached value was still there',
+          measure: { match: { kind: 'hit', key: 'user:4' }, phase: 'back' },
+          min: 1,
+        },
       ],
     },
     {
@@ -487,11 +547,27 @@ export const bestPracticesLab: LabSpec = {
         { do: { action: 'readArms' } },
       ],
       checks: [
-        { text: 'Both users were read stale after the missed invalidation', measure: { match: { kind: 'stale-read', key: 'user:1' }, phase: 'stale' }, min: 1 },
+        {
+          text: 'Both users were read stale after the missed invalidation',
+          measure: { match: { kind: 'stale-read', key: 'user:1' }, phase: 'stale' },
+          min: 1,
+        },
         { text: '(user 2 too)', measure: { match: { kind: 'stale-read', key: 'user:2' }, phase: 'stale' }, min: 1 },
-        { text: "Redis expired user 1's key on its TTL", measure: { match: { kind: 'expired', key: 'user:1', src: 'redis' } }, min: 1 },
-        { text: 'After that, user 1 was read fresh', measure: { match: { kind: 'stale-read', key: 'user:1' }, phase: 'after' }, max: 0 },
-        { text: 'User 2, with no TTL, was still stale', measure: { match: { kind: 'stale-read', key: 'user:2' }, phase: 'after' }, min: 2 },
+        {
+          text: "Redis expired user 1's key on its TTL",
+          measure: { match: { kind: 'expired', key: 'user:1', src: 'redis' } },
+          min: 1,
+        },
+        {
+          text: 'After that, user 1 was read fresh',
+          measure: { match: { kind: 'stale-read', key: 'user:1' }, phase: 'after' },
+          max: 0,
+        },
+        {
+          text: 'User 2, with no TTL, was still stale',
+          measure: { match: { kind: 'stale-read', key: 'user:2' }, phase: 'after' },
+          min: 2,
+        },
         { text: "User 2's key never expired", measure: { match: { kind: 'expired', key: 'user:2' } }, max: 0 },
       ],
     },
@@ -511,15 +587,37 @@ export const bestPracticesLab: LabSpec = {
         { do: { action: 'measure' } },
       ],
       checks: [
-        { text: 'Redis reported the arm without a TTL holding keys', measure: { match: { kind: 'gauge', data: { name: 'no TTL keys' } } }, min: 1 },
+        {
+          text: 'Redis reported the arm without a TTL holding keys',
+          measure: { match: { kind: 'gauge', data: { name: 'no TTL keys' } } },
+          min: 1,
+        },
         {
           text: 'Long after the reads stopped, the arm without a TTL held more keys than the one with a TTL',
-          left: { match: { kind: 'gauge', data: { name: 'no TTL keys' } }, phase: 'later', of: 'median', field: 'value' },
+          left: {
+            match: { kind: 'gauge', data: { name: 'no TTL keys' } },
+            phase: 'later',
+            of: 'median',
+            field: 'value',
+          },
           op: 'gt',
-          right: { match: { kind: 'gauge', data: { name: 'with TTL keys' } }, phase: 'later', of: 'median', field: 'value' },
+          right: {
+            match: { kind: 'gauge', data: { name: 'with TTL keys' } },
+            phase: 'later',
+            of: 'median',
+            field: 'value',
+          },
         },
-        { text: 'The arm with a TTL emptied itself', measure: { match: { kind: 'gauge', data: { name: 'with TTL keys', value: 0 } }, phase: 'later' }, min: 1 },
-        { text: 'The arm without a TTL lost no key', measure: { match: { kind: 'gauge', data: { name: 'no TTL keys', value: 0 } }, phase: 'later' }, max: 0 },
+        {
+          text: 'The arm with a TTL emptied itself',
+          measure: { match: { kind: 'gauge', data: { name: 'with TTL keys', value: 0 } }, phase: 'later' },
+          min: 1,
+        },
+        {
+          text: 'The arm without a TTL lost no key',
+          measure: { match: { kind: 'gauge', data: { name: 'no TTL keys', value: 0 } }, phase: 'later' },
+          max: 0,
+        },
       ],
     },
     {
@@ -538,19 +636,52 @@ export const bestPracticesLab: LabSpec = {
         { do: { action: 'combine', params: { fault: 'no-ttl+write-through' } } },
       ],
       checks: [
-        { text: 'A failed write-through left stale reads', measure: { match: { kind: 'stale-read', key: 'user:3' }, phase: 'write-through' }, min: 1 },
-        { text: 'until Redis expired the key on its TTL', measure: { match: { kind: 'expired', key: 'user:3', src: 'redis' }, phase: 'write-through' }, min: 1 },
-        { text: 'A lost event left app2 stale', measure: { match: { kind: 'stale-read', node: 'app2' }, phase: 'event' }, min: 1 },
-        { text: 'while app1, told by the write itself, never was', measure: { match: { kind: 'stale-read', node: 'app1' }, phase: 'event' }, max: 0 },
-        { text: "until app2's L1 copy expired", measure: { match: { kind: 'l1-drop', node: 'app2', data: { reason: 'expired' } }, phase: 'event' }, min: 1 },
-        { text: 'Without a TTL, the failed write-through left reads stale', measure: { match: { kind: 'stale-read', key: 'user:3' }, phase: 'no-ttl' }, min: 10 },
-        { text: 'and no copy expired to end it: not in Redis', measure: { match: { kind: 'expired', key: 'user:3' }, phase: 'no-ttl' }, max: 0 },
-        { text: 'nor in either L1', measure: { match: { kind: 'l1-drop', key: 'user:3', data: { reason: 'expired' } }, phase: 'no-ttl' }, max: 0 },
+        {
+          text: 'A failed write-through left stale reads',
+          measure: { match: { kind: 'stale-read', key: 'user:3' }, phase: 'write-through' },
+          min: 1,
+        },
+        {
+          text: 'until Redis expired the key on its TTL',
+          measure: { match: { kind: 'expired', key: 'user:3', src: 'redis' }, phase: 'write-through' },
+          min: 1,
+        },
+        {
+          text: 'A lost event left app2 stale',
+          measure: { match: { kind: 'stale-read', node: 'app2' }, phase: 'event' },
+          min: 1,
+        },
+        {
+          text: 'while app1, told by the write itself, never was',
+          measure: { match: { kind: 'stale-read', node: 'app1' }, phase: 'event' },
+          max: 0,
+        },
+        {
+          text: "until app2's L1 copy expired",
+          measure: { match: { kind: 'l1-drop', node: 'app2', data: { reason: 'expired' } }, phase: 'event' },
+          min: 1,
+        },
+        {
+          text: 'Without a TTL, the failed write-through left reads stale',
+          measure: { match: { kind: 'stale-read', key: 'user:3' }, phase: 'no-ttl' },
+          min: 10,
+        },
+        {
+          text: 'and no copy expired to end it: not in Redis',
+          measure: { match: { kind: 'expired', key: 'user:3' }, phase: 'no-ttl' },
+          max: 0,
+        },
+        {
+          text: 'nor in either L1',
+          measure: { match: { kind: 'l1-drop', key: 'user:3', data: { reason: 'expired' } }, phase: 'no-ttl' },
+          max: 0,
+        },
       ],
     },
     {
       id: 'monitor',
-      title: 'The dashboard: invalidations, hit ratio and cache errors from /metrics, before, during and after an outage',
+      title:
+        'The dashboard: invalidations, hit ratio and cache errors from /metrics, before, during and after an outage',
       steps: [
         { do: { action: 'reset' } },
         { phase: 'normal' },
@@ -565,10 +696,36 @@ export const bestPracticesLab: LabSpec = {
         { do: { action: 'load', params: { rps: 0, writeRatio: 0.2 } } },
       ],
       checks: [
-        { text: 'Invalidations per second were measured while writes ran', measure: { match: { kind: 'gauge', data: { name: 'invalidations/s' } }, phase: 'normal', of: 'max', field: 'value' }, min: 1 },
-        { text: 'Cache errors per second rose during the outage', measure: { match: { kind: 'gauge', data: { name: 'cache errors/s' } }, phase: 'outage', of: 'max', field: 'value' }, min: 1 },
-        { text: 'The hit ratio was charted', measure: { match: { kind: 'gauge', data: { name: 'hit ratio' } } }, min: 2 },
-        { text: 'After the outage the error rate went back to zero', measure: { match: { kind: 'gauge', data: { name: 'cache errors/s', value: 0 } }, phase: 'recovered' }, min: 1 },
+        {
+          text: 'Invalidations per second were measured while writes ran',
+          measure: {
+            match: { kind: 'gauge', data: { name: 'invalidations/s' } },
+            phase: 'normal',
+            of: 'max',
+            field: 'value',
+          },
+          min: 1,
+        },
+        {
+          text: 'Cache errors per second rose during the outage',
+          measure: {
+            match: { kind: 'gauge', data: { name: 'cache errors/s' } },
+            phase: 'outage',
+            of: 'max',
+            field: 'value',
+          },
+          min: 1,
+        },
+        {
+          text: 'The hit ratio was charted',
+          measure: { match: { kind: 'gauge', data: { name: 'hit ratio' } } },
+          min: 2,
+        },
+        {
+          text: 'After the outage the error rate went back to zero',
+          measure: { match: { kind: 'gauge', data: { name: 'cache errors/s', value: 0 } }, phase: 'recovered' },
+          min: 1,
+        },
       ],
     },
   ],

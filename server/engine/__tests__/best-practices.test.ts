@@ -17,7 +17,8 @@ import { useRedis } from '../../test-support/redis'
 const LAB = 'best-practices'
 const redis = useRedis('check')
 
-const ofKind = <K extends Kind>(events: LabEvent[], kind: K) => events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
+const ofKind = <K extends Kind>(events: LabEvent[], kind: K) =>
+  events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
 /** A request's own events: the sampler's gauges interleave with them. */
 const requestOnly = (events: LabEvent[]) => events.filter((e) => e.kind !== 'gauge' && e.kind !== 'setting')
 
@@ -72,7 +73,14 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('best-practices lab on %
     expect(ofKind(write.events, 'response')[0]!.data).toMatchObject({ ok: true })
 
     const h = lab.state().health
-    expect(h).toMatchObject({ reads: 2, fallbacks: 1, failedReads: 0, writes: 1, failedWrites: 0, failedInvalidations: 1 })
+    expect(h).toMatchObject({
+      reads: 2,
+      fallbacks: 1,
+      failedReads: 0,
+      writes: 1,
+      failedWrites: 0,
+      failedInvalidations: 1,
+    })
     expect(h.log[0]).toMatchObject({ key: 'user:1' })
     expect(h.downP99).not.toBeNull()
     const metrics = t.app.engine.rooms.peek(lab.id)!.room.metrics
@@ -103,10 +111,15 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('best-practices lab on %
     await lab.act('write', { userId: 2 })
     await lab.act('redis', { mode: 'up' })
     // No reconnect call anywhere: the client's own retry brings it back.
-    const hit = await waitUntil(async () => {
-      const r = await lab.act('read', { userId: 2 })
-      return r.result.cache === 'hit' ? r : undefined
-    }, 'a cache hit after Redis came back', 8000, 100)
+    const hit = await waitUntil(
+      async () => {
+        const r = await lab.act('read', { userId: 2 })
+        return r.result.cache === 'hit' ? r : undefined
+      },
+      'a cache hit after Redis came back',
+      8000,
+      100,
+    )
     expect(ofKind(hit.events, 'stale-read')).toHaveLength(1)
     expect(lab.state().health.firstHitAfterMs).not.toBeNull()
     await lab.c.waitFor({ kind: 'expired', key: 'user:2', src: 'redis' }, { timeoutMs: 8000 })
@@ -180,10 +193,15 @@ describe('best-practices lab: TTLs and layers (pglite)', () => {
     } while (cursor !== '0')
     expect(ttls.length).toBe(ks.nottl.keys)
     expect(new Set(ttls)).toEqual(new Set([-1]))
-    await waitUntil(async () => {
-      await lab.act('measure')
-      return lab.state().keyspace!.ttl.keys === 0
-    }, 'the arm with a TTL to empty itself', 10_000, 500)
+    await waitUntil(
+      async () => {
+        await lab.act('measure')
+        return lab.state().keyspace!.ttl.keys === 0
+      },
+      'the arm with a TTL to empty itself',
+      10_000,
+      500,
+    )
     expect(lab.state().keyspace!.nottl.keys).toBe(ks.nottl.keys)
   })
 
@@ -194,7 +212,11 @@ describe('best-practices lab: TTLs and layers (pglite)', () => {
     expect(row).toMatchObject({ fault: 'none', staleReads: 0, freshAtEnd: true, savedBy: 'write-through and event' })
     // Write-through stored the new row; the event reached both servers.
     expect(ofKind(run.events, 'publish')[0]!.data).toMatchObject({ receivers: 2, expected: 2 })
-    expect(ofKind(run.events, 'deliver').map((e) => e.node).sort()).toEqual(['app1', 'app2'])
+    expect(
+      ofKind(run.events, 'deliver')
+        .map((e) => e.node)
+        .sort(),
+    ).toEqual(['app1', 'app2'])
     expect(lab.state().combined.rows).toEqual([row])
   }, 30_000)
 

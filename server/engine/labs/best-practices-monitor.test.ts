@@ -18,13 +18,25 @@ describe('best-practices monitor', () => {
     ])
     const lines = roomLines(text, 'roomaaaa')
     expect(lines.every((l) => l.includes('room="roomaaaa"'))).toBe(true)
-    expect(parseScrape(lines)).toEqual({ invalidations: 4, hits: 7, misses: 3, staleReads: 0, cacheErrors: 2, dbErrors: 0 })
+    expect(parseScrape(lines)).toEqual({
+      invalidations: 4,
+      hits: 7,
+      misses: 3,
+      staleReads: 0,
+      cacheErrors: 2,
+      dbErrors: 0,
+    })
   })
 
   it('turns two scrapes into rates per second and a hit ratio over the interval', () => {
     const prev = { invalidations: 10, hits: 50, misses: 50, staleReads: 0, cacheErrors: 0, dbErrors: 0 }
     const next = { invalidations: 14, hits: 59, misses: 51, staleReads: 2, cacheErrors: 6, dbErrors: 0 }
-    expect(ratesBetween(prev, next, 2000)).toEqual({ invalidationsPerSec: 2, hitRatio: 90, staleReadsPerSec: 1, cacheErrorsPerSec: 3 })
+    expect(ratesBetween(prev, next, 2000)).toEqual({
+      invalidationsPerSec: 2,
+      hitRatio: 90,
+      staleReadsPerSec: 1,
+      cacheErrorsPerSec: 3,
+    })
     expect(ratesBetween(next, next, 1000).hitRatio).toBeNull()
   })
 

@@ -134,7 +134,8 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     if (!cluster || !pubsub) {
       starting ??= (async () => {
         const list: AppServer<UserRow>[] = []
-        for (let i = 1; i <= SERVERS; i++) list.push(new AppServer<UserRow>(`app${i}`, room, { l1Max: L1_MAX, l1TtlMs: COMBINED_TTL.l1 * 1000 }))
+        for (let i = 1; i <= SERVERS; i++)
+          list.push(new AppServer<UserRow>(`app${i}`, room, { l1Max: L1_MAX, l1TtlMs: COMBINED_TTL.l1 * 1000 }))
         const c = new Cluster(room, list)
         const p = pubsubPropagation(c)
         await p.start()
@@ -168,7 +169,9 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     const server = serverOf(n)
     const down = room.redisMode !== 'up'
     const started = performance.now()
-    const out = await server.request('read', by, (scope) => readWithFallback(scope, userId, ttlMs()), { key: dataKey.user(userId) })
+    const out = await server.request('read', by, (scope) => readWithFallback(scope, userId, ttlMs()), {
+      key: dataKey.user(userId),
+    })
     const ms = performance.now() - started
     const h = state.health
     const patch: Partial<HealthFigures> = {
@@ -193,14 +196,21 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     await ensure()
     const server = serverOf(n)
     const key = dataKey.user(userId)
-    const out = await server.request('write', by, (scope) => deleteOnWrite(scope, userId, `Renamed ${++renames}`, { order: 'db-first' }), { key })
+    const out = await server.request(
+      'write',
+      by,
+      (scope) => deleteOnWrite(scope, userId, `Renamed ${++renames}`, { order: 'db-first' }),
+      { key },
+    )
     const h = state.health
     const failedDel = out.trace.find((s) => s.step === 'cache-del' && !s.ok)
     setHealth({
       writes: h.writes + 1,
       failedWrites: h.failedWrites + (out.ok ? 0 : 1),
       failedInvalidations: h.failedInvalidations + (failedDel ? 1 : 0),
-      log: failedDel ? [{ at: Date.now(), key, detail: failedDel.detail ?? 'failed' }, ...h.log].slice(0, LOG_ENTRIES) : h.log,
+      log: failedDel
+        ? [{ at: Date.now(), key, detail: failedDel.detail ?? 'failed' }, ...h.log].slice(0, LOG_ENTRIES)
+        : h.log,
     })
     kick()
     return out
@@ -246,7 +256,11 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
         },
       })
     }
-    recordSetting(room, 'load', load.rps > 0 ? `${load.rps} rps over users 1–${LOAD_USERS}, ${Math.round(load.writeRatio * 100)}% writes` : 'off')
+    recordSetting(
+      room,
+      'load',
+      load.rps > 0 ? `${load.rps} rps over users 1–${LOAD_USERS}, ${Math.round(load.writeRatio * 100)}% writes` : 'off',
+    )
   }
 
   // ---- always a TTL ----------------------------------------------------------------------------------------
@@ -256,14 +270,28 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     const { servers: list } = await ensure()
     const app = list[0]!
     const users = [ARM_USERS.ttl, ARM_USERS.nottl]
-    await app.request('clean', by, (s) => s.cache.unlink(users.map(dataKey.user)).then(() => ({ ok: true, from: 'cache' as const })), {
+    await app.request(
+      'clean',
+      by,
+      (s) => s.cache.unlink(users.map(dataKey.user)).then(() => ({ ok: true, from: 'cache' as const })),
+      {
+        key: dataKey.user(ARM_USERS.ttl),
+        label: 'start both keys clean',
+      },
+    )
+    await app.request('read', by, (s) => readWithFallback(s, ARM_USERS.ttl, ARM_TTL_SECONDS * 1000), {
       key: dataKey.user(ARM_USERS.ttl),
-      label: 'start both keys clean',
+      label: `cache with a ${ARM_TTL_SECONDS} s TTL`,
     })
-    await app.request('read', by, (s) => readWithFallback(s, ARM_USERS.ttl, ARM_TTL_SECONDS * 1000), { key: dataKey.user(ARM_USERS.ttl), label: `cache with a ${ARM_TTL_SECONDS} s TTL` })
-    await app.request('read', by, (s) => readWithFallback(s, ARM_USERS.nottl, null), { key: dataKey.user(ARM_USERS.nottl), label: 'cache without a TTL' })
+    await app.request('read', by, (s) => readWithFallback(s, ARM_USERS.nottl, null), {
+      key: dataKey.user(ARM_USERS.nottl),
+      label: 'cache without a TTL',
+    })
     for (const id of users) {
-      await app.request('update', by, (s) => updateUser(s, id, `Renamed ${++renames}`), { key: dataKey.user(id), label: 'update; the invalidation is missed' })
+      await app.request('update', by, (s) => updateUser(s, id, `Renamed ${++renames}`), {
+        key: dataKey.user(id),
+        label: 'update; the invalidation is missed',
+      })
     }
     armsOn = true
     kick()
@@ -274,7 +302,10 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     const { servers: list } = await ensure()
     const app = list[0]!
     const out = []
-    for (const [arm, id] of [['ttl', ARM_USERS.ttl], ['nottl', ARM_USERS.nottl]] as const) {
+    for (const [arm, id] of [
+      ['ttl', ARM_USERS.ttl],
+      ['nottl', ARM_USERS.nottl],
+    ] as const) {
       const ttl = arm === 'ttl' ? ARM_TTL_SECONDS * 1000 : null
       const r = await app.request('read', by, (s) => readWithFallback(s, id, ttl), { key: dataKey.user(id) })
       out.push({ arm, from: r.from, version: r.version })
@@ -300,7 +331,9 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
           const id = 1 + Math.floor(Math.random() * CHURN_POSTS)
           const both = (async () => {
             for (const arm of ['ttl', 'nottl'] as const) {
-              await app.request('read', 'load', (s) => readArmPost(s, arm, id, ARM_TTL_SECONDS * 1000), { key: dataKey.armPost(arm, id) })
+              await app.request('read', 'load', (s) => readArmPost(s, arm, id, ARM_TTL_SECONDS * 1000), {
+                key: dataKey.armPost(arm, id),
+              })
             }
           })()
           churning.add(both)
@@ -316,7 +349,8 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
 
   const runCombined = async (fault: CombinedFault, by: Actor): Promise<CombinedRow> => {
     const { servers: list, cluster: c, pubsub: p } = await ensure()
-    if (room.redisMode !== 'up') throw errors.invalid('Bring Redis back for this room first: the combined strategy needs it.')
+    if (room.redisMode !== 'up')
+      throw errors.invalid('Bring Redis back for this room first: the combined strategy needs it.')
     if (state.combined.running) throw errors.busy('A combined run is already going in this room.')
     if (state.load.rps > 0) setLoad({ ...state.load, rps: 0 })
     if (state.churn.rps > 0) await setChurn(0)
@@ -332,17 +366,24 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     const unlisten = room.listen((e) => {
       if (e.key !== key || written === undefined) return
       if (e.kind === 'stale-read') seen.push({ kind: 'stale', at: e.time })
-      else if (e.kind === 'response' && e.data.ok && e.data.version === written) seen.push({ kind: 'fresh', at: e.time })
+      else if (e.kind === 'response' && e.data.ok && e.data.version === written)
+        seen.push({ kind: 'fresh', at: e.time })
       else if (e.kind === 'l1-drop' && e.data.reason === 'expired') seen.push({ kind: 'l1-expired', at: e.time })
       else if (e.kind === 'expired') seen.push({ kind: 'redis-expired', at: e.time })
     })
     try {
-      room.record(make('marker', 'app', { text: `Combined strategy: ${FAULT_INFO[fault].label} (${FAULT_INFO[fault].detail})` }))
+      room.record(
+        make('marker', 'app', { text: `Combined strategy: ${FAULT_INFO[fault].label} (${FAULT_INFO[fault].detail})` }),
+      )
       for (const s of list) s.resetL1({ l1Max: L1_MAX, l1TtlMs: noTtl ? L1_FOREVER_MS : COMBINED_TTL.l1 * 1000 })
-      await room.request('clean', by, (s) => s.cache.unlink([key]).then(() => ({ ok: true, from: 'cache' as const })), { key, label: 'start clean' })
+      await room.request('clean', by, (s) => s.cache.unlink([key]).then(() => ({ ok: true, from: 'cache' as const })), {
+        key,
+        label: 'start clean',
+      })
       // Make sure both subscribers are listening before the run (after a reset they may still be connecting).
       for (const s of list) if (!c.listeners.get(s.id)?.up) await p.setListener(s, true)
-      for (const s of list) await s.request('read', by, (scope) => readLayered(s, scope, COMBINED_USER, redisTtlMs), { key })
+      for (const s of list)
+        await s.request('read', by, (scope) => readLayered(s, scope, COMBINED_USER, redisTtlMs), { key })
       if (fault === 'write-through' || fault === 'no-ttl+write-through') room.faults.arm('cache-write', 1)
       if (fault === 'event') {
         await p.setListener(app2, false)
@@ -356,11 +397,14 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       if (fault === 'event') {
         await p.setListener(app2, true)
         c.listeners.set(app2.id, { up: true })
-        room.record(make('fault', 'app', { name: 'listener', on: false, detail: 'back up' }, undefined, { node: app2.id }))
+        room.record(
+          make('fault', 'app', { name: 'listener', on: false, detail: 'back up' }, undefined, { node: app2.id }),
+        )
       }
       const until = writeAt + COMBINED_WATCH_MS
       while (Date.now() < until) {
-        for (const s of [app1, app2]) await s.request('read', by, (scope) => readLayered(s, scope, COMBINED_USER, redisTtlMs), { key })
+        for (const s of [app1, app2])
+          await s.request('read', by, (scope) => readLayered(s, scope, COMBINED_USER, redisTtlMs), { key })
         await sleep(COMBINED_READ_EVERY_MS)
       }
       await env.redis.ping() // let the last notifications land
@@ -385,7 +429,11 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       (a, b) => COMBINED_FAULTS.indexOf(a.fault) - COMBINED_FAULTS.indexOf(b.fault),
     )
     set({ combined: { running: null, rows } })
-    recordSetting(room, 'combined', `${FAULT_INFO[fault].label}: ${row.staleReads} stale reads, saved by ${row.savedBy}`)
+    recordSetting(
+      room,
+      'combined',
+      `${FAULT_INFO[fault].label}: ${row.staleReads} stale reads, saved by ${row.savedBy}`,
+    )
     return row
   }
 
@@ -424,7 +472,13 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     if (armsOn) patch.arms = await lookAtArms(now)
     const changed = gaugesToRecord(recorded, values, now, force)
     for (const { name, value } of changed) {
-      const unit = name.endsWith('memory') ? 'bytes' : name.endsWith('keys') ? 'keys' : name === BP_GAUGES.hitRatio ? '%' : '/s'
+      const unit = name.endsWith('memory')
+        ? 'bytes'
+        : name.endsWith('keys')
+          ? 'keys'
+          : name === BP_GAUGES.hitRatio
+            ? '%'
+            : '/s'
       room.record(make('gauge', 'cache', { name, value, unit }))
       recorded.set(name, { value, at: now })
     }
@@ -544,7 +598,9 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
         return rows
       }
       if (!p.detach) return all()
-      all().catch((err: unknown) => room.record(make('marker', 'app', { text: `Combined runs stopped: ${(err as Error).message}` })))
+      all().catch((err: unknown) =>
+        room.record(make('marker', 'app', { text: `Combined runs stopped: ${(err as Error).message}` })),
+      )
       return { started: COMBINED_FAULTS.length }
     },
     dbLatency: async (p) => {
@@ -603,7 +659,8 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
 function latencyFigures(samples: readonly number[]): Pick<HealthFigures, 'downP50' | 'downP99' | 'downMax'> {
   if (samples.length === 0) return { downP50: null, downP99: null, downMax: null }
   const sorted = [...samples].sort((a, b) => a - b)
-  const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!)
+  const at = (p: number) =>
+    round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!)
   return { downP50: at(50), downP99: at(99), downMax: round(sorted.at(-1)!) }
 }
 
@@ -620,7 +677,12 @@ function withStats(s: BestPracticesState): BestPracticesState {
       {
         label: 'Redis for this room',
         value: s.redis === 'up' ? 'up' : s.redis,
-        hint: s.redis === 'up' ? 'everyone else’s Redis is never touched' : s.redis === 'refused' ? 'connections cut and refused' : 'connections open, no answers',
+        hint:
+          s.redis === 'up'
+            ? 'everyone else’s Redis is never touched'
+            : s.redis === 'refused'
+              ? 'connections cut and refused'
+              : 'connections open, no answers',
         warn: down,
       },
       {

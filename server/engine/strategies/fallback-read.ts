@@ -28,7 +28,11 @@ export function shouldFill(answer: CacheAnswer): boolean {
   return answer === 'miss'
 }
 
-export async function readWithFallback(scope: Scope, userId: number, ttlMs: number | null): Promise<FallbackReadOutcome> {
+export async function readWithFallback(
+  scope: Scope,
+  userId: number,
+  ttlMs: number | null,
+): Promise<FallbackReadOutcome> {
   const key = dataKey.user(userId)
   let answer: CacheAnswer = 'miss'
   try {

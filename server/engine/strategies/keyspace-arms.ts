@@ -35,7 +35,11 @@ export async function readArmPost(scope: Scope, arm: Arm, postId: number, ttlMs:
   } catch {
     // Redis down: the database answers below.
   }
-  const rows = await scope.db.select<PostRow>('SELECT id, user_id, title, version FROM posts WHERE room = $1 AND id = $2', [postId], key)
+  const rows = await scope.db.select<PostRow>(
+    'SELECT id, user_id, title, version FROM posts WHERE room = $1 AND id = $2',
+    [postId],
+    key,
+  )
   const post = rows[0]
   if (!post) return { ok: false, from: 'none', error: `no post ${postId}` }
   try {

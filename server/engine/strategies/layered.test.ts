@@ -11,7 +11,15 @@ describe('savedBy', () => {
   })
 
   it('credits the Redis TTL when the shared copy expired on the way, even if L1 copies expired after it', () => {
-    expect(savedBy([{ kind: 'stale' }, { kind: 'redis-expired' }, { kind: 'stale' }, { kind: 'l1-expired' }, { kind: 'fresh' }])).toBe('Redis TTL')
+    expect(
+      savedBy([
+        { kind: 'stale' },
+        { kind: 'redis-expired' },
+        { kind: 'stale' },
+        { kind: 'l1-expired' },
+        { kind: 'fresh' },
+      ]),
+    ).toBe('Redis TTL')
   })
 
   it('says nothing saved it when the reads stayed stale, or turned fresh with no expiry', () => {

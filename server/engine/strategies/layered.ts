@@ -70,14 +70,33 @@ export async function writeLayered(
   )
 }
 
-async function announce(cluster: Cluster, writer: AppServer<UserRow>, scope: Scope, key: string, version: number): Promise<boolean> {
+async function announce(
+  cluster: Cluster,
+  writer: AppServer<UserRow>,
+  scope: Scope,
+  key: string,
+  version: number,
+): Promise<boolean> {
   const channel = cluster.keys.channel
   try {
-    const receivers = await writer.redis.publish(channel, encodeInvalidation({ key, version, at: Date.now(), from: writer.id }))
-    scope.record('publish', 'bus', { via: 'pubsub', channel: 'invalidate', receivers, expected: cluster.servers.length }, key)
+    const receivers = await writer.redis.publish(
+      channel,
+      encodeInvalidation({ key, version, at: Date.now(), from: writer.id }),
+    )
+    scope.record(
+      'publish',
+      'bus',
+      { via: 'pubsub', channel: 'invalidate', receivers, expected: cluster.servers.length },
+      key,
+    )
     return true
   } catch (err) {
-    writer.record(make('cache-error', 'bus', { op: 'publish', message: (err as Error).message }, key, { req: scope.req, node: writer.id }))
+    writer.record(
+      make('cache-error', 'bus', { op: 'publish', message: (err as Error).message }, key, {
+        req: scope.req,
+        node: writer.id,
+      }),
+    )
     return false
   }
 }
@@ -92,9 +111,7 @@ export type Saviour = 'write-through and event' | 'L1 TTL' | 'Redis TTL' | 'noth
  * 'nothing' when the reads were still stale at the end. `events` are the run's events in order, reduced to
  * what matters.
  */
-export function savedBy(
-  events: readonly { kind: 'stale' | 'fresh' | 'l1-expired' | 'redis-expired' }[],
-): Saviour {
+export function savedBy(events: readonly { kind: 'stale' | 'fresh' | 'l1-expired' | 'redis-expired' }[]): Saviour {
   const lastStale = events.findLastIndex((e) => e.kind === 'stale')
   if (lastStale < 0) return 'write-through and event'
   const fresh = events.findIndex((e, i) => i > lastStale && e.kind === 'fresh')
