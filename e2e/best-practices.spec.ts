@@ -20,15 +20,22 @@ test('a new learner walks through the best practices: Redis down and back, a fai
     await expect(rows(page, 'hit').first()).toBeVisible({ timeout: 15_000 })
     await finishStep(page, 'baseline')
 
-    // 2. Redis cut for this room only: reads keep answering from the database
-    await redisButton(page, 'Down').click()
-    await expect(page.getByTestId('redis-status')).toHaveAttribute('data-mode', 'refused')
+    // 2. Frozen: reads give up after 200 ms of silence and fall back to the database
+    await redisButton(page, 'Frozen').click()
+    await expect(page.getByTestId('redis-status')).toHaveAttribute('data-mode', 'frozen')
+    await page.getByRole('button', { name: 'Read user', exact: true }).click()
     await expect(rows(page, 'cache-error').first()).toBeVisible()
+    await expect(page.getByTestId('down-latency')).toBeVisible()
     // Redis itself is fine for everyone else.
     expect(await redis.ping()).toBe('PONG')
+    await finishStep(page, 'frozen')
+
+    // 3. Refused: commands fail at once
+    await redisButton(page, 'Down').click()
+    await expect(page.getByTestId('redis-status')).toHaveAttribute('data-mode', 'refused')
     await finishStep(page, 'redis-down')
 
-    // 3. A write succeeds; its delete fails, is logged and counted
+    // 4. A write succeeds; its delete fails, is logged and counted
     await page.getByRole('button', { name: 'Write user', exact: true }).click()
     await expect(rows(page, 'update', { key: 'user:1' }).first()).toBeVisible()
     await expect(page.getByTestId('invalidation-log')).toContainText('delete of user:1 failed')
@@ -36,13 +43,6 @@ test('a new learner walks through the best practices: Redis down and back, a fai
       .poll(async () => Number(await page.getByTestId('failed-invalidations').textContent()))
       .toBeGreaterThan(0)
     await finishStep(page, 'writes-still-work')
-
-    // 4. Frozen: reads give up after 200 ms and fall back
-    await redisButton(page, 'Frozen').click()
-    await expect(page.getByTestId('redis-status')).toHaveAttribute('data-mode', 'frozen')
-    await page.getByRole('button', { name: 'Read user', exact: true }).click()
-    await expect(page.getByTestId('down-latency')).toBeVisible()
-    await finishStep(page, 'frozen')
 
     // 5. Back up: the clients reconnect on their own and hits return
     await redisButton(page, 'Up').click()

@@ -527,7 +527,8 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     sampling = sample()
       .then((changed) => {
         const busy = state.load.rps > 0 || state.churn.rps > 0 || state.combined.running !== null
-        const pending = state.arms.some((a) => a.ttlLeftMs !== null || a.staleSince !== null)
+        // A key that will expire is worth watching; one stale for ever is not (the browser counts its seconds).
+        const pending = state.arms.some((a) => a.ttlLeftMs !== null)
         quiet = changed || busy || pending ? 0 : quiet + 1
         if (quiet >= QUIET_SAMPLES) pause()
       })
