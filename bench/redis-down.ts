@@ -6,8 +6,8 @@
  * - the share of reads and writes that still answered ok, and the failed invalidations counted;
  * - once Redis is back, the time to the first cache hit, against 2 s (no restart, no reconnect call: the
  *   clients' own retry).
- * Knobs: BENCH_DB_LATENCY (ms, default 20), BENCH_DOWN_MS (default 5000), BENCH_DOWN_ROUNDS (default 3),
- * BENCH_DOWN_CONCURRENCY (default 16).
+ * Knobs: BENCH_DB_LATENCY (ms, default 20), BENCH_DOWN_MS (default 5000, each round 230 ms longer than the
+ * last), BENCH_DOWN_ROUNDS (default 5), BENCH_DOWN_CONCURRENCY (default 16).
  */
 import { setLogLevel } from '../server/log'
 import { benchRoom, startBenchApp } from './app'
@@ -18,7 +18,9 @@ import { percentile, sleep, sortNumbers } from './stats'
 
 const DB_LATENCY_MS = Number(process.env.BENCH_DB_LATENCY ?? 20)
 const DOWN_MS = Number(process.env.BENCH_DOWN_MS ?? 5000)
-const ROUNDS = Number(process.env.BENCH_DOWN_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_DOWN_ROUNDS ?? 5)
+/** How much longer each round's outage is than the last. */
+const OFFSET_MS = 230
 const CONCURRENCY = Number(process.env.BENCH_DOWN_CONCURRENCY ?? 16)
 const USERS = 10
 /** One request in this many is a write. */
@@ -46,7 +48,7 @@ export const redisDown: Bench = {
       const act = (action: string, params: Record<string, unknown> = {}) =>
         app.engine.act(room, { lab: LAB, action, ...params }, 'api')
       report.note(
-        `# ${ROUNDS} rounds per mode, ${DOWN_MS} ms down each, ${CONCURRENCY} concurrent clients, 1 in ${WRITE_EVERY} a write, database latency ${DB_LATENCY_MS} ms`,
+        `# ${ROUNDS} rounds per mode, ${DOWN_MS} ms down (+${OFFSET_MS} ms a round), ${CONCURRENCY} concurrent clients, 1 in ${WRITE_EVERY} a write, database latency ${DB_LATENCY_MS} ms`,
       )
       for (const mode of ['refused', 'frozen'] as const) await measureMode(act, mode, report)
     } finally {
@@ -73,7 +75,8 @@ async function measureMode(
     await act('setTtl', { seconds: 30 })
     for (let u = 1; u <= USERS; u++) await act('read', { userId: u, server: 1 + (u % 2) })
     await act('redis', { mode })
-    const until = performance.now() + DOWN_MS
+    // Each round's outage is a little longer, so Redis returns at a different point of the clients' retry cycle.
+    const until = performance.now() + DOWN_MS + round * OFFSET_MS
     let i = 0
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, worker) => {

@@ -32,6 +32,12 @@ export interface RoomDeps {
 let requestCounter = 0
 /** How long a room's command connection waits for a silent Redis before failing its commands. */
 export const ROOM_SOCKET_TIMEOUT_MS = 200
+/**
+ * The longest wait between a room command connection's reconnect attempts: after an outage of any length the
+ * app finds Redis again within about this long (the default 2 s cap would let recovery take over 2 s).
+ */
+export const ROOM_RECONNECT_MAX_MS = 1000
+const roomRetry = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), ROOM_RECONNECT_MAX_MS)
 /** Keys tracked per room for the inspector; a lab with more keys shows the first ones. */
 const MAX_KNOWN_KEYS = 10_000
 
@@ -194,7 +200,12 @@ export class Room {
     const url = this.proxyPort ? viaProxy(this.deps.redisUrl, this.proxyPort) : this.deps.redisUrl
     // A room's request-path clients give up on a silent Redis after 200 ms, so a read can still fall back to
     // the database well within a quarter of a second.
-    const client = createClient(url, `cachelab:${this.id}:${name}`, kind, kind === 'command' ? { socketTimeout: ROOM_SOCKET_TIMEOUT_MS } : {})
+    const client = createClient(
+      url,
+      `cachelab:${this.id}:${name}`,
+      kind,
+      kind === 'command' ? { socketTimeout: ROOM_SOCKET_TIMEOUT_MS, retryStrategy: roomRetry } : {},
+    )
     this.connections.add(client)
     client.once('end', () => this.connections.delete(client))
     return client
