@@ -205,6 +205,19 @@ describe('best-practices lab: TTLs and layers (pglite)', () => {
     expect(lab.state().keyspace!.nottl.keys).toBe(ks.nottl.keys)
   })
 
+  it("another lab's reset ends the outage this lab left in the shared room, and this lab shows it", async () => {
+    const lab = await labRoom()
+    await lab.act('redis', { mode: 'refused' })
+    await lab.act('dbFailing', { on: true })
+    const room = t.app.engine.rooms.peek(lab.id)!.room
+    expect([room.redisMode, room.dbFailing]).toEqual(['refused', true])
+    await t.app.engine.act(lab.id, { lab: 'ttl', action: 'reset' }, 'you')
+    expect([room.redisMode, room.dbFailing]).toEqual(['up', false])
+    expect(lab.state()).toMatchObject({ redis: 'up', dbFailing: false })
+    const read = await lab.act('read', { userId: 6 })
+    expect(read.result).toMatchObject({ ok: true, from: 'db' })
+  })
+
   it('the combined strategy with all layers working serves no stale read', async () => {
     const lab = await labRoom()
     const run = await lab.act('combine', { fault: 'none' })

@@ -126,7 +126,12 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     state = withStats({ ...state, ...patch })
   }
   const setHealth = (patch: Partial<HealthFigures>) => set({ health: { ...state.health, ...patch } })
-  const publish = () => env.publishState(state)
+  /** The room's Redis mode and database state as they are now: another lab's reset may have changed them. */
+  const current = () =>
+    state.redis === room.redisMode && state.dbFailing === room.dbFailing
+      ? state
+      : (state = withStats({ ...state, redis: room.redisMode, dbFailing: room.dbFailing }))
+  const publish = () => env.publishState(current())
   const ttlMs = () => (state.ttlSeconds === null ? null : state.ttlSeconds * 1000)
 
   /** Starts the servers and their subscribers on first use (a room that never opens this lab opens nothing). */
@@ -630,7 +635,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
   }
 
   return {
-    state: () => state,
+    state: current,
     async act(action, params, by) {
       const handler = actions[action]
       if (!handler) throw new Error(`no handler for ${action}`)
