@@ -137,6 +137,8 @@ export const bestPracticesLab: LabSpec = {
     'server/redis/connections.ts',
     'server/engine/labs/best-practices.ts',
   ],
+  // In a classroom each Fire is a read: the host cuts Redis and the class sees every read still answered.
+  classAction: { action: 'read', params: { userId: 1, server: 1 } },
   codeFor: {
     read: 'readWithFallback',
     write: 'deleteOnWrite',
