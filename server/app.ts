@@ -107,7 +107,10 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     const health = new Health(redis, db)
     health.start()
     cleanups.push(async () => health.stop())
-    const status = () => engine.status(health.redisOk, health.databaseOk, health.databaseDetail)
+    const status = () => engine.status(
+      { ok: health.redisOk, detail: health.redisDetail },
+      { ok: health.databaseOk, detail: health.databaseDetail },
+    )
 
     const router = new EngineRouter(engine, config.cluster)
     const sessions = new SessionStore(redis.command)
