@@ -14,6 +14,8 @@ export interface ClientsInput {
   clients: number
   /** Number of the first client (names are `student <n>`). */
   first: number
+  /** Keep every receipt's delay (default); a long soak only counts sequence numbers. */
+  delays?: boolean
 }
 
 export interface ClientsReport {
@@ -78,7 +80,7 @@ async function run(input: ClientsInput): Promise<void> {
               if (st.firstSeq === 0) st.firstSeq = e.seq
               st.lastSeq = e.seq
               st.received++
-              record(now - e.time)
+              if (input.delays !== false) record(now - e.time)
             }
           })
           const res = await new Promise<{ ok: boolean; error?: { message: string } }>((resolve) =>

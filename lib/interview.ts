@@ -80,6 +80,20 @@ export const QUESTION_META: Record<string, QuestionMeta> = {
     figure: 'after a writer crash, the stream mode left 3 servers stale; the outbox mode left none',
   },
   'at-least-once-invalidation': { topics: ['events', 'failures'] },
+  'invalidate-related-keys': { topics: ['many-keys'], material: 7 },
+  'why-not-keys': {
+    topics: ['many-keys'],
+    figure: 'KEYS cost about 0.3 µs a key here (33 ms over 100,000 keys); another client’s PING waited 11–41 ms during it, against 1–4 ms during a SCAN loop',
+  },
+  'scan-duplicates': {
+    topics: ['many-keys'],
+    figure: 'with the table resized mid-walk, SSCAN returned 14–19 members twice over three walks; deleting them twice changed nothing',
+  },
+  'what-is-cache-versioning': { topics: ['versioning'], material: 14 },
+  'old-generation': { topics: ['versioning', 'ttl'], figure: '20 cached users took about 10 KB per generation; without a TTL every old generation keeps its share for ever' },
+  'stale-write-back': { topics: ['races', 'writes'] },
+  'double-delete-enough': { topics: ['races', 'writes'] },
+  'leases-how': { topics: ['races', 'stampede'] },
   'bp-why-always-ttl': {
     topics: ['ttl', 'failures'],
     material: 5,

@@ -14,10 +14,24 @@ export interface HealthReport {
   db: { ok: boolean; kind: Database['kind']; latencyMs?: number; detail?: string }
 }
 
+/** How often Redis is pinged, and how long a PING may take before Redis counts as not answering. */
+const REDIS_BEAT_MS = 250
+const REDIS_PING_LIMIT_MS = 600
+/** How often the database is asked `SELECT 1`, and how long it may take. */
+const DB_BEAT_MS = 500
+const DB_PING_LIMIT_MS = 2000
+
 export class Health {
   private dbOk = true
   private dbDetail: string | undefined
-  private timer: NodeJS.Timeout | undefined
+  /**
+   * Set while the command connection is open but Redis does not answer (a frozen or stalled server, a link
+   * that swallows packets): the connection only notices after its socket timeout, seconds later, so the
+   * heartbeat's PING is what lets the UI say so within a second.
+   */
+  private stalled: string | undefined
+  private timers: NodeJS.Timeout[] = []
+  private pinging = { redis: false, db: false }
   private listeners: (() => void)[] = []
 
   constructor(
@@ -28,7 +42,12 @@ export class Health {
   }
 
   get redisOk(): boolean {
-    return this.redis.healthy
+    return this.redis.healthy && !this.stalled
+  }
+
+  get redisDetail(): string | undefined {
+    if (!this.redis.healthy) return 'the connection to Redis is down'
+    return this.stalled
   }
 
   get databaseOk(): boolean {
@@ -43,13 +62,26 @@ export class Health {
     this.listeners.push(listener)
   }
 
-  start(intervalMs = 5000): void {
-    this.timer = setInterval(() => void this.check(), intervalMs)
-    this.timer.unref()
+  /** Starts the heartbeats; a change of either service's health is announced to the listeners at once. */
+  start(): void {
+    const beat = (which: 'redis' | 'db', fn: () => Promise<unknown>) => async () => {
+      if (this.pinging[which]) return // the previous ping is still waiting: it decides
+      this.pinging[which] = true
+      try {
+        await fn()
+      } finally {
+        this.pinging[which] = false
+      }
+    }
+    this.timers = [
+      setInterval(beat('redis', () => this.pingRedis()), REDIS_BEAT_MS),
+      setInterval(beat('db', () => this.pingDb()), DB_BEAT_MS),
+    ]
+    for (const t of this.timers) t.unref()
   }
 
   stop(): void {
-    clearInterval(this.timer)
+    for (const t of this.timers) clearInterval(t)
   }
 
   async check(): Promise<HealthReport> {
@@ -59,12 +91,22 @@ export class Health {
 
   private async pingRedis(): Promise<HealthReport['redis']> {
     const started = performance.now()
+    let result: HealthReport['redis']
     try {
-      await this.redis.command.ping()
-      return { ok: true, latencyMs: round(performance.now() - started) }
+      await withTimeout(this.redis.command.ping(), REDIS_PING_LIMIT_MS)
+      result = { ok: true, latencyMs: round(performance.now() - started) }
     } catch (err) {
-      return { ok: false, detail: (err as Error).message }
+      result = { ok: false, detail: (err as Error).message }
     }
+    // Only a connection that claims to be up can be stalled; a closed one is reported by its own events.
+    const stalled = !result.ok && this.redis.healthy ? `Redis is not answering (${result.detail})` : undefined
+    if (stalled !== this.stalled && (stalled === undefined || this.stalled === undefined)) {
+      this.stalled = stalled
+      if (stalled) log.warn(stalled)
+      else log.info('Redis answers again')
+      this.changed()
+    }
+    return result
   }
 
   private async pingDb(): Promise<HealthReport['db']> {
@@ -72,7 +114,7 @@ export class Health {
     let ok = true
     let detail: string | undefined
     try {
-      await withTimeout(this.db.query('SELECT 1'), 2000)
+      await withTimeout(this.db.query('SELECT 1'), DB_PING_LIMIT_MS)
     } catch (err) {
       ok = false
       detail = (err as Error).message

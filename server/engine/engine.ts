@@ -199,10 +199,10 @@ export class Engine {
     return renderPrometheus(this.rooms.all().map((l) => ({ id: l.room.id, metrics: l.room.metrics })))
   }
 
-  status(redisOk: boolean, dbOk: boolean, dbDetail?: string): ServiceStatus {
+  status(redis: { ok: boolean; detail?: string }, db: { ok: boolean; detail?: string }): ServiceStatus {
     return {
-      redis: { ok: redisOk },
-      db: { ok: dbOk, kind: this.opts.db.kind, detail: dbDetail },
+      redis: redis.ok ? { ok: true } : { ok: false, detail: redis.detail },
+      db: { ok: db.ok, kind: this.opts.db.kind, detail: db.ok ? undefined : db.detail },
       notifications: this.notifications,
     }
   }

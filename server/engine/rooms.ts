@@ -68,13 +68,19 @@ export class Rooms {
   async create(): Promise<LiveRoom> {
     const id = newRoomId()
     const keys = roomKeys(id)
+    // Either service being down is the visitor's clear 503, not an unexpected error.
     await this.deps.redis
       .multi()
       .hset(keys.meta, 'created', Date.now())
       .pexpire(keys.meta, this.metaTtl())
       .set(keys.owner, this.opts.instance, 'PX', OWNER_TTL_MS)
       .exec()
-    await seedRoom(this.deps.db, id)
+      .catch((err: unknown) => {
+        throw errors.cacheUnavailable(keys.meta, err)
+      })
+    await seedRoom(this.deps.db, id).catch((err: unknown) => {
+      throw errors.dbUnavailable(err)
+    })
     return this.open(id)
   }
 
@@ -235,13 +241,21 @@ export class Rooms {
 
   private async rehydrate(id: string): Promise<LiveRoom> {
     const keys = roomKeys(id)
-    const exists = await this.deps.redis.exists(keys.meta)
+    const ask = <T>(command: Promise<T>) =>
+      command.catch((err: unknown) => {
+        throw errors.cacheUnavailable(keys.meta, err)
+      })
+    const exists = await ask(this.deps.redis.exists(keys.meta))
     if (exists === 0) throw errors.unknownRoom(id)
     // Another instance runs this room: it must not run twice. Its owner key lapses if that instance dies.
-    const owner = await this.deps.redis.set(keys.owner, this.opts.instance, 'PX', OWNER_TTL_MS, 'NX')
-    if (owner !== 'OK' && (await this.deps.redis.get(keys.owner)) !== this.opts.instance) throw errors.elsewhere(id)
-    const { rows } = await this.deps.db.query('SELECT 1 FROM users WHERE room = $1 LIMIT 1', [id])
-    if (rows.length === 0) await seedRoom(this.deps.db, id)
+    const owner = await ask(this.deps.redis.set(keys.owner, this.opts.instance, 'PX', OWNER_TTL_MS, 'NX'))
+    if (owner !== 'OK' && (await ask(this.deps.redis.get(keys.owner))) !== this.opts.instance) throw errors.elsewhere(id)
+    try {
+      const { rows } = await this.deps.db.query('SELECT 1 FROM users WHERE room = $1 LIMIT 1', [id])
+      if (rows.length === 0) await seedRoom(this.deps.db, id)
+    } catch (err) {
+      throw errors.dbUnavailable(err)
+    }
     return this.open(id)
   }
 

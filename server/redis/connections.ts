@@ -8,8 +8,8 @@ import { logger } from '../log'
 
 const log = logger('redis')
 
-/** Reconnect quickly at first, then every 2 s at most, forever. */
-const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000)
+/** Reconnect quickly at first, then every second at most, forever: a Redis that is back is used within a second. */
+const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 1000)
 
 /**
  * Options for clients on a request path. Without these, ioredis queues commands while Redis is down and a

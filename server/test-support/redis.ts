@@ -52,3 +52,15 @@ export async function claimRoom(
   if (opts.inTest !== false) onTestFinished(release)
   return { id, release }
 }
+
+/** Every key matching `pattern`: the whole SCAN loop (one call covers only part of a large keyspace). */
+export async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = []
+  let cursor = '0'
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000)
+    keys.push(...batch)
+    cursor = next
+  } while (cursor !== '0')
+  return keys
+}

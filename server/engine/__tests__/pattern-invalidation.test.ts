@@ -9,7 +9,7 @@ import { PATTERN_LIMITS, type PatternLabState } from '../../../lib/labs/pattern-
 import { useTestApp, type TestDatabase } from '../../test-support/app'
 import { briefs, collect } from '../../test-support/events'
 import { sleep } from '../../test-support/env'
-import { useRedis } from '../../test-support/redis'
+import { scanAll, useRedis } from '../../test-support/redis'
 import { LabError } from '../errors'
 import { loadScript, runScript } from '../strategies/lua-script'
 
@@ -336,7 +336,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
     expect(reset.result).toMatchObject({ count: 100, mode: 'delete', fill: null, scan: null })
     expect(ofKind(reset.events, 'del')).toEqual([])
     expect(ofKind(reset.events, 'command').map((e) => e.data.cmd)).toEqual(['SCAN', 'UNLINK', 'UNLINK', 'UNLINK'])
-    const [, left] = await redis.check.scan('0', 'MATCH', roomKeys(lab.id).pattern, 'COUNT', 10_000)
+    const left = await scanAll(redis.check, roomKeys(lab.id).pattern)
     expect(left.sort()).toEqual([roomKeys(lab.id).events, roomKeys(lab.id).meta, roomKeys(lab.id).owner].sort())
     await sleep(100)
     expect(lab.c.events.filter((e) => e.src === 'outside')).toEqual([])

@@ -9,7 +9,7 @@ import { DATA_CLASSES, type TtlLabState } from '../../../lib/labs/ttl'
 import { useTestApp, type TestDatabase } from '../../test-support/app'
 import { brief, briefs, collect } from '../../test-support/events'
 import { sleep, waitUntil } from '../../test-support/env'
-import { useRedis } from '../../test-support/redis'
+import { scanAll, useRedis } from '../../test-support/redis'
 import { LabError } from '../errors'
 import { seedRoom } from '../../db/seed'
 
@@ -279,7 +279,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
     const live = await t.app.engine.room(lab.id)
     live.room.lastActive = 0
     expect(await t.app.engine.rooms.sweepIdle()).toContain(lab.id)
-    const [, keys] = await redis.check.scan('0', 'MATCH', roomKeys(lab.id).pattern, 'COUNT', 10_000)
+    const keys = await scanAll(redis.check, roomKeys(lab.id).pattern)
     expect(keys).toEqual([])
     const { rows } = await t.app.db.query('SELECT 1 FROM users WHERE room = $1', [lab.id])
     expect(rows).toEqual([])

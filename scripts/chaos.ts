@@ -1,0 +1,100 @@
+/**
+ * `npm run chaos`: the fault matrix with a real browser watching. For each fault an app is started with a
+ * redis-server (and, for the PostgreSQL fault, a PostgreSQL cluster) of its own, socket clients join a room,
+ * a driver reads steadily, and Chromium shows the TTL lab; the fault is injected, held and healed. Prints
+ * how long until every page showed it, how the reads fared, how long recovery took and whether any event
+ * went missing; writes bench/out/chaos.json; exits 1 if a fault was not shown, survived and recovered from.
+ * Pages need a production build (`npm run build`); without one the browser is left out.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { chromium, type Browser } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium'
+import { OUT_DIR } from '../bench/bench'
+import { FAULTS } from '../server/chaos/faults'
+import { runFault, type FaultReport, type Marks } from '../server/chaos/run'
+import { ROOT } from '../server/app'
+import { setLogLevel } from '../server/log'
+
+setLogLevel('error')
+const withBrowser = existsSync(path.join(ROOT, '.next', 'BUILD_ID'))
+const only = process.argv[2]
+
+/** Chromium on the TTL lab, sampling every 25 ms whether the status banner is up. */
+function browserWatcher(browser: Browser) {
+  return (url: string, marks: Marks) => {
+    const samples: { at: number; banner: boolean }[] = []
+    let stop = false
+    const sampling = (async () => {
+      const page = await browser.newPage()
+      await page.goto(`${url}/labs/ttl`)
+      await page.getByText('Key inspector').first().waitFor()
+      while (!stop) {
+        const banner = await page.evaluate(() => document.querySelector('[data-testid="status-banner"]') !== null)
+        samples.push({ at: performance.now(), banner })
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      await page.close()
+    })()
+    return {
+      async done() {
+        stop = true
+        await sampling
+        const up = samples.find((s) => s.banner && s.at >= (marks.injected ?? Infinity))
+        const down = samples.find((s) => !s.banner && s.at >= (marks.healed ?? Infinity))
+        return {
+          bannerAfterMs: up ? Math.round(up.at - marks.injected!) : null,
+          bannerGoneAfterHealMs: down ? Math.round(down.at - marks.healed!) : null,
+        }
+      },
+    }
+  }
+}
+
+const reports: FaultReport[] = []
+let failed = false
+const browser = withBrowser ? await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }) : undefined
+if (!browser) process.stdout.write('no production build: running without a browser (npm run build first to include one)\n')
+try {
+  for (const fault of FAULTS.filter((f) => !only || f.id === only)) {
+    const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'cachelab-chaos-pglite-'))
+    // A copy of the build's prepared database opens in well under a second; without one PGlite runs initdb.
+    const prepared = path.join(ROOT, '.data', 'pglite')
+    if (existsSync(prepared)) cpSync(prepared, pgliteDir, { recursive: true })
+    try {
+      const r = await runFault(fault, { pgliteDir, watchers: 3, next: !!browser, observe: browser && browserWatcher(browser) })
+      reports.push(r)
+      const ok =
+        r.unhandled.length === 0 &&
+        r.appAnswersAfter &&
+        r.reads.unanswered === 0 &&
+        r.reads.failedUnclearly === 0 &&
+        r.missingEvents === 0 &&
+        r.recoveredAfterMs !== null &&
+        (fault.shows === 'nothing-needed' || r.watchersShowing === r.watchers)
+      failed ||= !ok
+      const d = r.reads.duringFault
+      process.stdout.write(
+        [
+          `${ok ? 'ok  ' : 'FAIL'} ${r.title}`,
+          `     shown on every page after ${r.shownAfterMs ?? '-'} ms${r.observed ? `; browser banner after ${r.observed.bannerAfterMs ?? '-'} ms, gone ${r.observed.bannerGoneAfterHealMs ?? '-'} ms after the heal` : ''}`,
+          `     reads during the fault: ${d.total} (${d.ok} answered, ${d.failedClearly} failed with a clear error, slowest ${d.slowestMs} ms)`,
+          `     recovered ${r.recoveredAfterMs ?? '-'} ms after the heal; ${r.eventsSeen} events seen, ${r.missingEvents} missing; ${r.unhandled.length} unhandled errors`,
+          ...Object.entries(r.reads.errors).map(([m, n]) => `     ${n} × ${m}`),
+        ].join('\n') + '\n',
+      )
+    } finally {
+      rmSync(pgliteDir, { recursive: true, force: true })
+    }
+  }
+} catch (err) {
+  process.stderr.write(`chaos failed: ${(err as Error).stack ?? String(err)}\n`)
+  failed = true
+} finally {
+  await browser?.close()
+}
+mkdirSync(OUT_DIR, { recursive: true })
+writeFileSync(path.join(OUT_DIR, 'chaos.json'), JSON.stringify(reports, null, 2))
+process.exit(failed ? 1 : 0)
