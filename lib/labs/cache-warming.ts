@@ -134,29 +134,6 @@ export const warmingLab: LabSpec = {
   },
   controls: [
     {
-      kind: 'group',
-      label: 'Start the app',
-      controls: [
-        {
-          kind: 'button',
-          label: 'Cold start',
-          action: 'run',
-          params: { warm: false },
-          variant: 'primary',
-          title: 'Empty the cache, then start the load',
-        },
-        {
-          kind: 'button',
-          label: 'Warm start',
-          action: 'run',
-          params: { warm: true },
-          variant: 'primary',
-          title: 'Empty the cache, warm it, then start the same load',
-        },
-      ],
-      note: `Each run empties the room's cache, then replays the same ${WARMING.defaultRps} reads/s for ${WARMING.defaultSeconds} s (Zipf over users and posts, seed ${WARMING.defaultSeed}). A run turns the schedule off.`,
-    },
-    {
       kind: 'choice',
       label: 'Trending posts (warmed and refreshed)',
       action: 'setTopN',
