@@ -80,6 +80,14 @@ export const QUESTION_META: Record<string, QuestionMeta> = {
     figure: 'after a writer crash, the stream mode left 3 servers stale; the outbox mode left none',
   },
   'at-least-once-invalidation': { topics: ['events', 'failures'] },
+  'what-is-cache-warming': {
+    topics: ['warming'],
+    material: 6,
+    figure: 'on the same seeded Zipf load (100 reads/s), a warm start hit about 60% in its first 2 s against about 45% cold, after ~10 ms of warming',
+  },
+  'what-to-warm': { topics: ['warming'] },
+  'scheduled-warming': { topics: ['warming', 'ttl'] },
+  'refresh-interval-vs-ttl': { topics: ['warming', 'ttl'] },
 }
 
 export interface InterviewQuestion extends Question {

@@ -179,7 +179,7 @@ export const warmingLab: LabSpec = {
     {
       id: 'cold',
       title: 'A cold start',
-      body: `The app has just started and Redis is empty. Readers do not wait: ${WARMING.defaultRps} reads a second arrive at once, most of them for a few popular users and trending posts (a Zipf distribution, as real traffic is).\n\nEvery first read of a key misses and goes to the database. Watch the timeline fill with misses and queries, and the hit ratio start near zero and climb as the cache fills itself.`,
+      body: `The app has just started and Redis is empty. Readers do not wait: ${WARMING.defaultRps} reads a second arrive at once, most of them for a few popular users and trending posts (a Zipf distribution, as real traffic is).\n\nEvery first read of a key misses and goes to the database. Watch the timeline fill with misses and queries, and the hit ratio start low and climb as the cache fills itself, one miss at a time.`,
       task: 'Press "Cold start".',
       run: [{ action: 'run', params: { warm: false } }],
       look: 'panels',
@@ -274,7 +274,7 @@ export const warmingLab: LabSpec = {
       demo: 'scheduled-refresh',
     },
     {
-      id: 'how-often-refresh',
+      id: 'refresh-interval-vs-ttl',
       question: 'How often should you refresh the cache: how do the refresh interval, the TTL and staleness relate?',
       answer:
         'By how stale the data may be: trending content minutes, profiles an hour, static content a day. With scheduled refresh the interval bounds the staleness (a change waits at most one interval), and the TTL must be longer than the interval, or keys expire between runs and reads miss. The TTL stays as the safety net if the job stops.',
@@ -327,9 +327,10 @@ export const warmingLab: LabSpec = {
       title: 'A scheduled refresh caches a post as soon as it starts trending',
       steps: [
         { do: { action: 'reset' } },
+        { phase: 'before' },
         { say: 'Refresh the trending posts every 2 s.' },
         { do: { action: 'schedule', params: { on: true, intervalSeconds: 2 } } },
-        { waitFor: { kind: 'set', key: 'post:27' }, timeoutMs: 8000 },
+        { waitFor: { kind: 'request', data: { action: 'refresh' } }, timeoutMs: 8000 },
         { phase: 'boost' },
         { say: 'Post 500, the least liked, gets enough likes to top the list: a database write, the cache is not told.' },
         { do: { action: 'boost', params: { postId: 500 } } },
@@ -342,7 +343,7 @@ export const warmingLab: LabSpec = {
       checks: [
         {
           text: 'Before the boost the schedule did not cache post 500',
-          measure: { match: { kind: 'set', key: 'post:500' }, phase: '' },
+          measure: { match: { kind: 'set', key: 'post:500' }, phase: 'before' },
           max: 0,
         },
         {
