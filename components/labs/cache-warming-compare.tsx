@@ -18,7 +18,7 @@ const Chart = dynamic(() => import('../ui/chart'), {
 const LAB = 'cache-warming'
 /** A run can outlast the usual 10 s answer time (a slow database, a long load). */
 const RUN_TIMEOUT_MS = 120_000
-const COLOR: Record<RunMode, string> = { cold: 'var(--color-lane-db)', warmed: 'var(--color-lane-cache)' }
+const COLOR: Record<RunMode, string> = { cold: 'var(--color-lane-client)', warmed: 'var(--color-lane-bus)' }
 
 /**
  * The two runs side by side: a cold start and a warm start of the same seeded load, each with its hit ratio

@@ -21,7 +21,13 @@ export function WarmingSchedulePanel() {
   const { run, error, busy } = useLabAction(LAB)
   const schedule = state?.schedule
   const countdown = useCountdown(schedule?.nextRunAt ?? null, schedule?.now ?? 0)
-  const newIds = useMemo(() => new Set(schedule?.runs[0]?.added ?? []), [schedule])
+  // The run that found each post new, among the runs listed (newest wins).
+  const foundBy = useMemo(() => {
+    const m = new Map<number, number>()
+    for (const r of [...(schedule?.runs ?? [])].reverse()) for (const id of r.added) m.set(id, r.n)
+    return m
+  }, [schedule])
+  const refreshed = useMemo(() => (schedule?.refreshed ? new Set(schedule.refreshed) : null), [schedule])
   const interval = schedule?.intervalSeconds ?? WARMING.defaultIntervalSeconds
 
   return (
@@ -87,9 +93,17 @@ export function WarmingSchedulePanel() {
               <li key={p.id} className="flex items-center gap-2 border-b border-zinc-100 py-0.5 dark:border-zinc-800/60" data-post={p.id}>
                 <span className="w-6 text-right font-mono text-zinc-400 tabular-nums">{i + 1}</span>
                 <span className="font-mono">post:{p.id}</span>
-                {newIds.has(p.id) && (
+                {foundBy.has(p.id) && (
                   <span className="rounded bg-amber-100 px-1 text-[10px] font-semibold text-amber-800 dark:bg-amber-950 dark:text-amber-300">
-                    new
+                    new in #{foundBy.get(p.id)}
+                  </span>
+                )}
+                {refreshed && !refreshed.has(p.id) && (
+                  <span
+                    className="rounded bg-rose-100 px-1 text-[10px] font-semibold text-rose-800 dark:bg-rose-950 dark:text-rose-300"
+                    data-testid="not-refreshed"
+                  >
+                    not refreshed yet
                   </span>
                 )}
                 <span className="ml-auto font-mono text-zinc-500 tabular-nums">{p.likes} likes</span>
@@ -166,7 +180,7 @@ function BoostForm({ busy, onBoost }: { busy: boolean; onBoost(postId: number): 
       }}
     >
       <label className="text-zinc-600 dark:text-zinc-400" htmlFor="boost-post">
-        Make post
+        Boost post
       </label>
       <input
         id="boost-post"
@@ -178,7 +192,7 @@ function BoostForm({ busy, onBoost }: { busy: boolean; onBoost(postId: number): 
         className="h-7 w-16 rounded border border-zinc-300 bg-white px-1.5 font-mono dark:border-zinc-700 dark:bg-zinc-900"
       />
       <Button size="sm" type="submit" disabled={busy} data-testid="boost">
-        trend (+likes in DB)
+        to #1 (likes, in the DB)
       </Button>
     </form>
   )
