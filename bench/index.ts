@@ -15,9 +15,10 @@ import { classroom } from './classroom'
 import { expiry } from './expiry'
 import { hitPath } from './hit-path'
 import { startup } from './startup'
+import { warming } from './warming'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom]
+export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, warming]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)

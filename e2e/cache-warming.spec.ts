@@ -81,7 +81,7 @@ test('a new learner walks through cache warming: a cold start, a warm start, the
     await finishStep(page, 'ttl-vs-interval')
 
     // 8. Stop the schedule
-    await page.getByRole('button', { name: 'Stop schedule' }).click()
+    await choice(page, 'Scheduled warming', 'off').click()
     await expect(page.getByTestId('schedule-status')).toHaveAttribute('data-on', 'false')
     await expect(step(page)).toHaveAttribute('data-done', 'true')
     await page.getByTestId('warming-compare').scrollIntoViewIfNeeded()

@@ -39,14 +39,15 @@ export const warmingActions = {
   },
   schedule: {
     label: 'Scheduled warming',
-    summary: `Turns the scheduled refresh of the trending posts on (every intervalSeconds, ${WARMING.minIntervalSeconds}–${WARMING.maxIntervalSeconds} s) or off.`,
+    summary: `Turns the scheduled refresh of the trending posts on, every intervalSeconds (${WARMING.minIntervalSeconds}–${WARMING.maxIntervalSeconds} s), or off (on: false, or intervalSeconds: null).`,
     params: z.object({
-      on: z.boolean(),
+      on: z.boolean().optional(),
       intervalSeconds: z
         .number()
         .int()
         .min(WARMING.minIntervalSeconds)
         .max(WARMING.maxIntervalSeconds)
+        .nullable()
         .default(WARMING.defaultIntervalSeconds),
     }),
   },

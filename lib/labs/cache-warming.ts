@@ -98,6 +98,8 @@ export interface WarmingLabState {
     /** When the next run starts (ms since the epoch, server clock), and the server's clock when published. */
     nextRunAt: number | null
     now: number
+    /** The interval while on, null while off (what the control shows). */
+    every: number | null
     count: number
     runs: ScheduledRun[]
     /** The post ids the last refresh SET (null before the first). */
@@ -148,15 +150,16 @@ export const warmingLab: LabSpec = {
       label: 'Scheduled warming',
       action: 'schedule',
       param: 'intervalSeconds',
-      state: 'schedule.intervalSeconds',
-      params: { on: true },
-      options: WARMING.intervalOptions.map((s) => ({ value: s, label: `every ${s} s` })),
+      state: 'schedule.every',
+      options: [
+        { value: null, label: 'off' },
+        ...WARMING.intervalOptions.map((s) => ({ value: s, label: `every ${s} s` })),
+      ],
     },
     {
       kind: 'group',
-      label: 'Schedule',
+      label: 'Trending',
       controls: [
-        { kind: 'button', label: 'Stop schedule', action: 'schedule', params: { on: false } },
         { kind: 'button', label: 'Refresh now', action: 'refresh' },
         {
           kind: 'button',
@@ -241,7 +244,7 @@ export const warmingLab: LabSpec = {
       id: 'stop',
       title: 'Stop the schedule',
       body: 'A scheduled job is load on the database whether anyone reads or not: refresh what is hot, as often as its staleness matters, and no more. Stop the schedule (leaving this lab stops it too).',
-      task: 'Press "Stop schedule".',
+      task: 'Pick "off" under "Scheduled warming".',
       run: [{ action: 'schedule', params: { on: false } }, { action: 'setTtl', params: { seconds: 60 } }],
       look: 'controls',
       done: { kind: 'setting', data: { name: 'schedule', value: 'off' } },

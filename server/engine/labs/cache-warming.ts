@@ -54,8 +54,10 @@ function defaults(): WarmingLabState {
       intervalSeconds: WARMING.defaultIntervalSeconds,
       nextRunAt: null,
       now: Date.now(),
+      every: null,
       count: 0,
       runs: [],
+      refreshed: null,
     },
     trending: [],
     stats: [],
@@ -84,8 +86,10 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
   const set = (patch: Partial<WarmingLabState>) => {
     state = withStats({ ...state, ...patch })
   }
-  const setSchedule = (patch: Partial<WarmingLabState['schedule']>) =>
-    set({ schedule: { ...state.schedule, ...patch, now: Date.now() } })
+  const setSchedule = (patch: Partial<WarmingLabState['schedule']>) => {
+    const next = { ...state.schedule, ...patch, now: Date.now() }
+    set({ schedule: { ...next, every: next.on ? next.intervalSeconds : null } })
+  }
   const publish = () => env.publishState(state)
   const ttlMs = () => state.ttlSeconds * 1000
   const observe: Observe = (entity, version) => room.oracle.observed(entity, version, Date.now())
@@ -262,7 +266,7 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
     }
     const n = state.schedule.count + 1
     const entry: ScheduledRun = { n, at: Date.now(), ms, keys: ids.length, ...change }
-    setSchedule({ count: n, runs: [entry, ...state.schedule.runs].slice(0, WARMING.listedRuns) })
+    setSchedule({ count: n, runs: [entry, ...state.schedule.runs].slice(0, WARMING.listedRuns), refreshed: ids })
     set({ trending: out.posts.map((p) => ({ id: p.id, title: p.title, likes: p.likes })) })
     return entry
   }
@@ -336,12 +340,13 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
       return state
     },
     schedule: async (p) => {
-      if (!(p.on as boolean)) {
+      const every = p.intervalSeconds as number | null
+      if (p.on === false || every === null) {
         stopSchedule()
         return state
       }
       if (state.running) throw errors.busy(`A ${state.running} run is going; start the schedule when it ends.`)
-      setSchedule({ on: true, intervalSeconds: p.intervalSeconds as number })
+      setSchedule({ on: true, intervalSeconds: every })
       recordSetting(room, 'schedule', `every ${state.schedule.intervalSeconds} s`)
       scheduleNext()
       return state
