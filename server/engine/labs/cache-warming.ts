@@ -81,6 +81,8 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
   /** The trending post ids the last refresh cached. */
   let lastRefresh: number[] | undefined
   let ranking: Ranking | undefined
+  /** Scheduled runs since the schedule was last switched on (a schedule stops itself after maxScheduledRuns). */
+  let scheduledRuns = 0
   let classCdf: { users: Float64Array; posts: Float64Array } | undefined
 
   const set = (patch: Partial<WarmingLabState>) => {
@@ -284,12 +286,13 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
 
   const scheduledRun = async (myEpoch: number) => {
     if (myEpoch !== epoch || !state.schedule.on) return
-    if (state.schedule.count >= WARMING.maxScheduledRuns) {
+    if (scheduledRuns >= WARMING.maxScheduledRuns) {
       stopSchedule(`off (stopped itself after ${WARMING.maxScheduledRuns} runs)`)
       publish()
       return
     }
     setSchedule({ nextRunAt: null })
+    scheduledRuns += 1
     try {
       await refreshOnce('load', `scheduled refresh #${state.schedule.count + 1}`)
     } catch {
@@ -346,6 +349,7 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
         return state
       }
       if (state.running) throw errors.busy(`A ${state.running} run is going; start the schedule when it ends.`)
+      if (!state.schedule.on) scheduledRuns = 0
       setSchedule({ on: true, intervalSeconds: every })
       recordSetting(room, 'schedule', `every ${state.schedule.intervalSeconds} s`)
       scheduleNext()
