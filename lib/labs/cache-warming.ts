@@ -172,6 +172,18 @@ export const warmingLab: LabSpec = {
     },
     {
       kind: 'choice',
+      label: 'Database latency',
+      action: 'dbLatency',
+      param: 'ms',
+      state: 'dbLatencyMs',
+      options: [
+        { value: 0, label: '0 ms' },
+        { value: 20, label: '20 ms' },
+        { value: 100, label: '100 ms', title: 'Misses cost 100 ms, and concurrent misses on one hot key each query the database' },
+      ],
+    },
+    {
+      kind: 'choice',
       label: 'TTL of cached keys',
       action: 'setTtl',
       param: 'seconds',
@@ -202,7 +214,7 @@ export const warmingLab: LabSpec = {
     {
       id: 'compare',
       title: 'Cold and warmed, side by side',
-      body: `Compare the two runs: the hit ratio of the first ${WARMING.firstSeconds} seconds, the database reads, the latency. Warming did not make the cache bigger or the database faster; it moved the misses to before the traffic, where nobody waits for them.\n\nWarming is not free: it reads rows nobody may ask for, and it only pays off for keys that are hot. Try "top 100" and compare the warming time with what it buys.`,
+      body: `Compare the two runs: the hit ratio of the first ${WARMING.firstSeconds} seconds, the database reads, the latency. Warming did not make the cache bigger or the database faster; it moved the misses to before the traffic, where nobody waits for them.\n\nWarming is not free: it reads rows nobody may ask for, and it only pays off for keys that are hot. Try "top 100" and compare the warming time with what it buys.\n\nThen give the database 100 ms of latency and run both again: every cold miss now costs a reader 100 ms, and a read of a hot key that arrives while its first miss is still at the database misses too and sends another query. The warmed run's hot keys answer from the cache at once.`,
       look: 'panels',
     },
     {

@@ -36,7 +36,9 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
         (e: unknown) => (e instanceof LabError ? { status: e.status, code: e.code } : e),
       )
     const state = () => t.app.engine.rooms.peek(id)!.labs.get(LAB)!.state() as WarmingLabState
-    onTestFinished(async () => void (await t.app.engine.act(id, { lab: LAB, action: 'schedule', on: false }, 'you').catch(() => {})))
+    onTestFinished(
+      async () => void (await t.app.engine.act(id, { lab: LAB, action: 'schedule', on: false }, 'you').catch(() => {})),
+    )
     return { id, c, act, fails, state, full: roomKeys(id).full }
   }
 
@@ -104,11 +106,39 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
     const warmHits = ofKind(warm.events, 'hit').length
     expect(warmHits).toBe(warmRun.hits)
     // And each run recorded its first-seconds hit ratio as a gauge.
-    const gauge = (events: LabEvent[], name: string) => ofKind(events, 'gauge').find((e) => e.data.name === name)?.data.value
+    const gauge = (events: LabEvent[], name: string) =>
+      ofKind(events, 'gauge').find((e) => e.data.name === name)?.data.value
     expect(gauge(cold.events, warmingGauge.firstSeconds('cold'))).toBeCloseTo(coldRun.firstHitRatio! * 100, 0)
-    expect(gauge(warm.events, warmingGauge.firstSeconds('warmed'))).toBeGreaterThan(gauge(cold.events, warmingGauge.firstSeconds('cold'))!)
+    expect(gauge(warm.events, warmingGauge.firstSeconds('warmed'))).toBeGreaterThan(
+      gauge(cold.events, warmingGauge.firstSeconds('cold'))!,
+    )
     expect(lab.state().runs.cold?.running).toBe(false)
     expect(lab.state().running).toBeNull()
+  }, 30_000)
+
+  it('with a slow database a cold start queries the same keys several times over; a warmed one never queries a warmed key', async () => {
+    const lab = await labRoom()
+    await lab.act('dbLatency', { ms: 100 })
+    const load = { rps: 100, seconds: 2, seed: 3 }
+    const cold = await lab.act('run', { warm: false, ...load })
+    const warm = await lab.act('run', { warm: true, ...load })
+    const reads = (events: LabEvent[]) => {
+      const queried = ofKind(events, 'query').filter((e) => /^(user|post):\d+$/.test(e.key ?? ''))
+      return { queries: queried.length, keys: new Set(queried.map((e) => e.key)) }
+    }
+    // Reads of a hot key keep arriving while its first miss is still at the database: each misses too.
+    const c = reads(cold.events)
+    expect(c.queries).toBeGreaterThan(c.keys.size)
+    // The warmed keys were all there before the first read.
+    const w = reads(warm.events)
+    const warmed = new Set(
+      ofKind(warm.events, 'set')
+        .filter((e) => e.req === ofKind(warm.events, 'request').find((r) => r.data.action === 'warm')!.req)
+        .map((e) => e.key),
+    )
+    expect(warmed.size).toBe(35)
+    expect([...w.keys].filter((k) => warmed.has(k))).toEqual([])
+    console.log(`cold: ${c.queries} queries for ${c.keys.size} keys; warmed: ${w.queries} for ${w.keys.size}`)
   }, 30_000)
 
   it('a run refuses to start while another runs, and its bounds are enforced', async () => {
@@ -142,7 +172,10 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
     const boost = await lab.act('boost', { postId: 500 })
     expect(briefs(boost.events).filter(([lane]) => lane !== 'client')).toEqual([['db', 'update', 'post:500']])
     expect(lab.state().trending[0]).toMatchObject({ id: 500, likes: 599 })
-    const set = await lab.c.waitFor({ kind: 'set', key: 'post:500' }, { afterSeq: boost.events.at(-1)!.seq, timeoutMs: 5000 })
+    const set = await lab.c.waitFor(
+      { kind: 'set', key: 'post:500' },
+      { afterSeq: boost.events.at(-1)!.seq, timeoutMs: 5000 },
+    )
     // It was the scheduled job that cached it, not a reader.
     const by = lab.c.events.find((e) => e.kind === 'request' && e.req === set.req)!
     expect(by).toMatchObject({ kind: 'request', data: { action: 'refresh', by: 'load' } })
@@ -151,7 +184,9 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
     const run = lab.state().schedule.runs[0]!
     expect(run.added).toEqual([500])
     expect(run.dropped).toHaveLength(1)
-    expect(lab.c.events.some((e) => e.kind === 'marker' && e.data.text.startsWith('Trending changed: post 500'))).toBe(true)
+    expect(lab.c.events.some((e) => e.kind === 'marker' && e.data.text.startsWith('Trending changed: post 500'))).toBe(
+      true,
+    )
     const cached = JSON.parse((await redis.check.get(lab.full('post:500')))!) as { likes: number; version: number }
     expect(cached).toMatchObject({ likes: 599, version: 2 })
     // Its first reader hits.
@@ -192,7 +227,10 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
 
     await lab.act('schedule', { on: true, intervalSeconds: 2 })
     const left = await lab.act('read', { userId: 1 }, 'key-versioning')
-    expect(ofKind(left.events, 'setting').map((e) => e.data)).toContainEqual({ name: 'schedule', value: 'off (left the lab)' })
+    expect(ofKind(left.events, 'setting').map((e) => e.data)).toContainEqual({
+      name: 'schedule',
+      value: 'off (left the lab)',
+    })
     expect(lab.state().schedule.on).toBe(false)
     expect(await quietFor(2600)).toEqual([])
 
