@@ -16,9 +16,10 @@ import { expiry } from './expiry'
 import { hitPath } from './hit-path'
 import { redisDown } from './redis-down'
 import { startup } from './startup'
+import { warming } from './warming'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown]
+export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown, warming]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)

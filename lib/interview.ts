@@ -116,6 +116,14 @@ export const QUESTION_META: Record<string, QuestionMeta> = {
     figure: 'a lost event left app2 stale for ~1.8 s (8 reads) until its 2 s L1 TTL; without TTLs a failed write-through stayed stale for the whole 8 s run (64 reads)',
   },
   'bp-monitoring': { topics: ['failures'] },
+  'what-is-cache-warming': {
+    topics: ['warming'],
+    material: 6,
+    figure: 'on the same seeded Zipf load (100 reads/s), a warm start hit about 59% in its first 2 s against about 44% cold, after 10–40 ms of warming (35 keys, one pipeline)',
+  },
+  'what-to-warm': { topics: ['warming'] },
+  'scheduled-warming': { topics: ['warming', 'ttl'] },
+  'refresh-interval-vs-ttl': { topics: ['warming', 'ttl'] },
 }
 
 export interface InterviewQuestion extends Question {

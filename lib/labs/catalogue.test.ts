@@ -93,9 +93,10 @@ describe.each(LABS.map((lab) => [lab.id, lab, LAB_ACTIONS[lab.id] ?? {}] as cons
   it('waits in its demos only for events a lab action can cause, on keys the demo touches', () => {
     for (const d of lab.demos) {
       const keys = new Set(
-        d.steps.flatMap((s) =>
-          'do' in s && typeof s.do.params?.userId === 'number' ? [`user:${s.do.params.userId}`] : [],
-        ),
+        d.steps.flatMap((s) => [
+          ...('do' in s && typeof s.do.params?.userId === 'number' ? [`user:${s.do.params.userId}`] : []),
+          ...('do' in s && typeof s.do.params?.postId === 'number' ? [`post:${s.do.params.postId}`] : []),
+        ]),
       )
       const waits: EventMatcher[] = d.steps.flatMap((s) => ('waitFor' in s ? [s.waitFor] : []))
       for (const w of waits) if (w.key !== undefined) expect(keys, `demo ${d.id} waits on ${w.key}`).toContain(w.key)

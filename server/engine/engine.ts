@@ -159,6 +159,8 @@ export class Engine {
       return { target, armed: live.room.faults.remaining(target) }
     }
     if (action === 'reset') live.room.faults.clear()
+    // The room moved to this lab: the others stop what they run in the background.
+    for (const [id, other] of live.labs) if (id !== labId) other.leave?.()
     return asActor(label, () => lab.act(action, params, by))
   }
 

@@ -28,6 +28,8 @@ export interface LabInstance {
   /** Runs an action whose params were already validated against the lab spec's schema. */
   act(action: string, params: Record<string, unknown>, by: Actor): Promise<unknown>
   stop(): void
+  /** The room acted on another lab: stop what runs in the background (a schedule, a load). */
+  leave?(): void
   /** Each app server's L1 cache, for the inspector (labs that run app servers). */
   inspect?(): ServerL1[]
 }
