@@ -79,6 +79,11 @@ export const scratchKey = {
 export const guardKey = {
   tombstone: (key: string) => `tomb:${key}`,
   lease: (key: string) => `lease:${key}`,
+  /** The stampede lab's lock (`SET lock:user:1 <token> NX PX`), soft-expiry refresh claim, and the stale
+   * copy leases serve past the value's TTL. */
+  lock: (key: string) => `lock:${key}`,
+  refresh: (key: string) => `refresh:${key}`,
+  stale: (key: string) => `stale:${key}`,
 }
 
 /**
