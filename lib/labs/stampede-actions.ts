@@ -28,7 +28,8 @@ export const stampedeActions = {
   },
   compare: {
     label: 'Run every strategy on the same burst',
-    summary: 'Runs the same burst with each strategy in turn, from the same starting state, and answers with one row per strategy.',
+    summary:
+      'Runs the same burst with each strategy in turn, from the same starting state, and answers with one row per strategy.',
     params: z.object({ strategies: z.array(strategy).min(1).max(STRATEGIES.length).optional(), ...burstShape }),
   },
   read: {

@@ -26,7 +26,9 @@ describe('XFetch: refresh when now − Δ·β·ln(random) ≥ expiry', () => {
       [5000, 2000, 3, 0.01],
       [9999, 1, 0.5, 0.999],
     ] as const) {
-      expect(xfetchShouldRefresh(now, expiry, delta, beta, random)).toBe(now - delta * beta * Math.log(random) >= expiry)
+      expect(xfetchShouldRefresh(now, expiry, delta, beta, random)).toBe(
+        now - delta * beta * Math.log(random) >= expiry,
+      )
     }
   })
 

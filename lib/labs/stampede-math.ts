@@ -63,7 +63,13 @@ export function linearShouldRefresh(remainingMs: number, ttlMs: number, random: 
  * `random` is uniform in (0, 1]; ln(random) ≤ 0, so the left side is now plus a random head start that grows
  * with Δ and β.
  */
-export function xfetchShouldRefresh(now: number, expiry: number, deltaMs: number, beta: number, random: number): boolean {
+export function xfetchShouldRefresh(
+  now: number,
+  expiry: number,
+  deltaMs: number,
+  beta: number,
+  random: number,
+): boolean {
   const r = random <= 0 ? Number.MIN_VALUE : random
   return now - deltaMs * beta * Math.log(r) >= expiry
 }

@@ -26,7 +26,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('stampede lab on %s', (d
     const id = await t.room()
     const c = collect(t.app.engine.recorder, id)
     onTestFinished(() => c.stop())
-    const act = async <T = unknown,>(action: string, params: Record<string, unknown> = {}) => {
+    const act = async <T = unknown>(action: string, params: Record<string, unknown> = {}) => {
       const result = (await t.app.engine.act(id, { lab: 'stampede', action, ...params }, 'you')) as T
       await t.app.engine.recorder.flush(id)
       return result
@@ -53,17 +53,20 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('stampede lab on %s', (d
     expect(end.data.latency!.reduce((a, b) => a + b, 0)).toBe(200)
   })
 
-  it.each(['lock', 'leases', 'coalescing'] as const)('%s makes exactly one query for a burst of 300 on an expired key', async (strategy) => {
-    const lab = await labRoom()
-    const r = await lab.act<BurstSummary>('burst', { strategy, n: 300 })
-    expect(r).toMatchObject({ strategy, total: 300, dbQueries: 1, errors: 0, stale: 0 })
-    expect(r.outcomes.db).toBe(1)
-    expect(r.outcomes.waited + r.outcomes.hit).toBe(299)
-    // The value is cached afterwards, and the guard key is gone.
-    expect(await redis.check.get(lab.full('user:1'))).toContain('"version"')
-    const guard = strategy === 'lock' ? guardKey.lock('user:1') : guardKey.lease('user:1')
-    expect(await redis.check.exists(lab.full(guard))).toBe(0)
-  })
+  it.each(['lock', 'leases', 'coalescing'] as const)(
+    '%s makes exactly one query for a burst of 300 on an expired key',
+    async (strategy) => {
+      const lab = await labRoom()
+      const r = await lab.act<BurstSummary>('burst', { strategy, n: 300 })
+      expect(r).toMatchObject({ strategy, total: 300, dbQueries: 1, errors: 0, stale: 0 })
+      expect(r.outcomes.db).toBe(1)
+      expect(r.outcomes.waited + r.outcomes.hit).toBe(299)
+      // The value is cached afterwards, and the guard key is gone.
+      expect(await redis.check.get(lab.full('user:1'))).toContain('"version"')
+      const guard = strategy === 'lock' ? guardKey.lock('user:1') : guardKey.lease('user:1')
+      expect(await redis.check.exists(lab.full(guard))).toBe(0)
+    },
+  )
 
   it('coalescing makes one query per app server', async () => {
     const lab = await labRoom()
@@ -127,7 +130,13 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('stampede lab on %s', (d
   it('XFetch refreshes before the expiry, so a ramp across it never finds the key missing', async () => {
     const lab = await labRoom()
     await lab.act('settings', { beta: 3 })
-    const r = await lab.act<BurstSummary>('burst', { strategy: 'xfetch', n: 400, rampMs: 1000, start: 'expiring', expireInMs: 500 })
+    const r = await lab.act<BurstSummary>('burst', {
+      strategy: 'xfetch',
+      n: 400,
+      rampMs: 1000,
+      start: 'expiring',
+      expireInMs: 500,
+    })
     expect(r.errors).toBe(0)
     expect(r.refreshes).toBeGreaterThanOrEqual(1)
     const end = lab.bursts().find((e) => e.data.phase === 'end')!
@@ -154,7 +163,15 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('stampede lab on %s', (d
   it('compare runs every strategy on the same burst, one row each', async () => {
     const lab = await labRoom()
     const r = await lab.act<{ compare: string; rows: BurstSummary[] }>('compare', { n: 100 })
-    expect(r.rows.map((row) => row.strategy)).toEqual(['none', 'lock', 'coalescing', 'early-linear', 'xfetch', 'soft', 'leases'])
+    expect(r.rows.map((row) => row.strategy)).toEqual([
+      'none',
+      'lock',
+      'coalescing',
+      'early-linear',
+      'xfetch',
+      'soft',
+      'leases',
+    ])
     const by = Object.fromEntries(r.rows.map((row) => [row.strategy, row]))
     expect(by.none!.dbQueries).toBe(100)
     expect(by.lock!.dbQueries).toBe(1)

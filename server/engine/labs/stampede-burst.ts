@@ -79,7 +79,11 @@ export async function fireBurst(room: Room, run: BurstRun, keyPlan?: number[]): 
     ms: Math.round(ms * 100) / 100,
   })
   const detail = `${shape.rampMs > 0 ? `ramped over ${shape.rampMs} ms` : 'all at once'} · ${shape.keys === 1 ? 'one key' : `${shape.keys} keys (${shape.distribution})`} · ${
-    shape.start === 'expired' ? 'key just expired' : shape.start === 'expiring' ? `key expires ${shape.expireInMs} ms in` : 'keys as they were'
+    shape.start === 'expired'
+      ? 'key just expired'
+      : shape.start === 'expiring'
+        ? `key expires ${shape.expireInMs} ms in`
+        : 'keys as they were'
   } · ${servers.length} app server${servers.length === 1 ? '' : 's'}`
   room.record(make('burst', 'client', { ...figures('start', 0), detail }))
 
@@ -125,7 +129,12 @@ export async function fireBurst(room: Room, run: BurstRun, keyPlan?: number[]): 
             run.by,
             async (scope) => {
               const r = await read(scope)
-              return { ok: true, from: r.served === 'db' ? ('db' as const) : ('cache' as const), version: r.version, served: r.served }
+              return {
+                ok: true,
+                from: r.served === 'db' ? ('db' as const) : ('cache' as const),
+                version: r.version,
+                served: r.served,
+              }
             },
             { key, node: servers.length > 1 ? server.id : undefined },
           )
@@ -146,7 +155,7 @@ export async function fireBurst(room: Room, run: BurstRun, keyPlan?: number[]): 
       }),
     )
     // Background refreshes (soft expiry) count too: the burst ends when they are done.
-    for (let seen = 0; seen < background.length; ) {
+    for (let seen = 0; seen < background.length;) {
       const batch = background.slice(seen)
       seen = background.length
       await Promise.all(batch)
@@ -207,7 +216,8 @@ async function prepare(room: Room, run: BurstRun, userIds: number[], req: string
   const scope = room.scope({ req })
   const keys = userIds.map((id) => dataKey.user(id))
   const guards = keys.flatMap((k) => [guardKey.lock(k), guardKey.lease(k), guardKey.refresh(k)])
-  const values = strategy === 'leases' || shape.start === 'expired' ? keys.concat(keys.map((k) => guardKey.stale(k))) : []
+  const values =
+    strategy === 'leases' || shape.start === 'expired' ? keys.concat(keys.map((k) => guardKey.stale(k))) : []
   await scope.cache.unlink(guards.concat(values))
   const needsRow = shape.start === 'expiring' || strategy === 'soft' || strategy === 'leases'
   if (!needsRow) return

@@ -3,7 +3,13 @@
  * latencies (for percentiles and the distribution), database queries (exact, per app server) and how many
  * are in flight, and the time to expiry at each early refresh. Pure: times are passed in.
  */
-import { BURST_OUTCOMES, LATENCY_BOUNDS, latencyBucket, percentileOf, type BurstOutcome } from '../../../lib/labs/stampede-math'
+import {
+  BURST_OUTCOMES,
+  LATENCY_BOUNDS,
+  latencyBucket,
+  percentileOf,
+  type BurstOutcome,
+} from '../../../lib/labs/stampede-math'
 
 /** Early refreshes whose time to expiry is kept (the plot's dots); the count stays exact. */
 const MAX_REFRESH_POINTS = 500

@@ -57,18 +57,22 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
   const holderDies = () => {
     if (!state.holderDies) return false
     set({ holderDies: false })
-    room.record(make('fault', 'cache', { name: 'lock-holder', on: false, detail: 'the holder died with the lock held' }))
+    room.record(
+      make('fault', 'cache', { name: 'lock-holder', on: false, detail: 'the holder died with the lock held' }),
+    )
     return true
   }
   const shapeOf = (params: Record<string, unknown>): BurstShape => {
     const s = { ...state.burst }
-    for (const k of Object.keys(s) as (keyof BurstShape)[]) if (params[k] !== undefined) (s as Record<string, unknown>)[k] = params[k]
+    for (const k of Object.keys(s) as (keyof BurstShape)[])
+      if (params[k] !== undefined) (s as Record<string, unknown>)[k] = params[k]
     return s
   }
 
   /** Runs `fn` as the room's one burst; a second one while it runs is refused. */
-  const exclusive = async <T,>(strategy: StrategyId, total: number, fn: () => Promise<T>): Promise<T> => {
-    if (state.running) throw errors.busy(`A burst (${STRATEGY_LABELS[state.running.strategy]}) is still running in this room.`)
+  const exclusive = async <T>(strategy: StrategyId, total: number, fn: () => Promise<T>): Promise<T> => {
+    if (state.running)
+      throw errors.busy(`A burst (${STRATEGY_LABELS[state.running.strategy]}) is still running in this room.`)
     set({ running: { id: 'pending', strategy, total } })
     try {
       return await fn()
@@ -79,7 +83,11 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
 
   const burst = (strategy: StrategyId, shape: BurstShape, by: Actor, compare?: string, keyPlan?: number[]) => {
     set({ running: { id: compare ?? 'burst', strategy, total: shape.n } })
-    return fireBurst(room, { strategy, shape, settings: settings(), servers: serversFor(state.servers), by, compare, holderDies }, keyPlan)
+    return fireBurst(
+      room,
+      { strategy, shape, settings: settings(), servers: serversFor(state.servers), by, compare, holderDies },
+      keyPlan,
+    )
   }
 
   return {
@@ -137,7 +145,11 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
             const compare = `c${(++compareCounter).toString(36)}`
             // Every strategy reads the same keys in the same order.
             const keyPlan = planKeys(shape, Math.random)
-            room.record(make('marker', 'app', { text: `Comparison ${compare}: ${strategies.length} strategies, the same burst of ${shape.n}` }))
+            room.record(
+              make('marker', 'app', {
+                text: `Comparison ${compare}: ${strategies.length} strategies, the same burst of ${shape.n}`,
+              }),
+            )
             const rows: BurstSummary[] = []
             for (const strategy of strategies) rows.push(await burst(strategy, shape, by, compare, keyPlan))
             return { compare, rows }
@@ -166,7 +178,12 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
                 random: Math.random,
               }
               const r = await strategy.read(ctx)
-              return { ok: true, from: r.served === 'db' ? ('db' as const) : ('cache' as const), version: r.version, served: r.served }
+              return {
+                ok: true,
+                from: r.served === 'db' ? ('db' as const) : ('cache' as const),
+                version: r.version,
+                served: r.served,
+              }
             },
             { key, node: state.servers > 1 ? server.id : undefined },
           )

@@ -24,7 +24,13 @@ export async function loadEntry(scope: Scope, userId: number, ttlMs: number, sof
   if (!row) throw errors.invalid(`No user ${userId} in this room`)
   const delta = Math.round((performance.now() - started) * 100) / 100
   const now = Date.now()
-  return { ...row, delta, ttlMs, expiresAt: now + ttlMs, ...(softTtlMs !== undefined ? { softUntil: now + softTtlMs } : {}) }
+  return {
+    ...row,
+    delta,
+    ttlMs,
+    expiresAt: now + ttlMs,
+    ...(softTtlMs !== undefined ? { softUntil: now + softTtlMs } : {}),
+  }
 }
 
 /** GET; undefined on a miss. A Redis that fails counts as a miss (the read falls back to the database). */

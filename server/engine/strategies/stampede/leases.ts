@@ -20,16 +20,29 @@ export const STALE_EXTRA_MS = 60_000
 type GetReply = ['hit', string] | ['lease', string] | ['stale', string] | ['wait', string]
 type FillReply = ['filled'] | ['rejected', string]
 
-export async function leaseGet(scope: Scope, key: string, token: string, leaseMs: number, takeStale: boolean): Promise<GetReply> {
+export async function leaseGet(
+  scope: Scope,
+  key: string,
+  token: string,
+  leaseMs: number,
+  takeStale: boolean,
+): Promise<GetReply> {
   const lease = guardKey.lease(key)
   const reply = await scope.cache.script(
     'stampede-lease-get',
     [key, lease, staleKey(key)],
-    (redis, fulls) => runScript<GetReply>(redis, SCRIPTS.stampedeLeaseGet, fulls, [token, leaseMs, takeStale ? '1' : '0']),
+    (redis, fulls) =>
+      runScript<GetReply>(redis, SCRIPTS.stampedeLeaseGet, fulls, [token, leaseMs, takeStale ? '1' : '0']),
     {
       may: [[], ['set', 'expire'], []],
       effects: (r) => (r[0] === 'lease' ? [{ key: lease, op: 'set', ttlMs: leaseMs, record: false }] : []),
-      detail: (r) => ({ hit: 'hit', lease: 'miss, lease granted', stale: 'miss, stale copy served', wait: 'miss, lease held: wait' })[r[0]],
+      detail: (r) =>
+        ({
+          hit: 'hit',
+          lease: 'miss, lease granted',
+          stale: 'miss, stale copy served',
+          wait: 'miss, lease held: wait',
+        })[r[0]],
     },
   )
   if (reply[0] === 'lease') scope.record('lease', 'cache', { op: 'grant', token }, lease)
@@ -44,7 +57,8 @@ export async function leaseFill(scope: Scope, key: string, token: string, entry:
   const reply = await scope.cache.script(
     'stampede-lease-fill',
     [key, lease, staleKey(key)],
-    (redis, fulls) => runScript<FillReply>(redis, SCRIPTS.stampedeLeaseFill, fulls, [token, JSON.stringify(entry), ttl, staleTtl]),
+    (redis, fulls) =>
+      runScript<FillReply>(redis, SCRIPTS.stampedeLeaseFill, fulls, [token, JSON.stringify(entry), ttl, staleTtl]),
     {
       may: [['set', 'expire'], ['del'], ['set', 'expire']],
       effects: (r) =>
