@@ -30,18 +30,7 @@ export interface ChartProps<T> {
   format?: (value: number) => string
 }
 
-export default function Chart<T extends object>({
-  title,
-  data,
-  x,
-  y,
-  color,
-  series,
-  unit,
-  domain,
-  height = 120,
-  format,
-}: ChartProps<T>) {
+export default function Chart<T extends object>({ title, data, x, y, color, series, unit, domain, height = 120, format }: ChartProps<T>) {
   const lines: ChartSeries[] = series ?? (y ? [{ y, color: color ?? 'currentColor', label: title }] : [])
   const multi = series !== undefined
   return (
@@ -56,12 +45,7 @@ export default function Chart<T extends object>({
             </span>
           ))}
       </figcaption>
-      <AreaChart
-        data={data}
-        responsive
-        style={{ width: '100%', height }}
-        margin={{ top: 4, right: 8, bottom: 0, left: -18 }}
-      >
+      <AreaChart data={data} responsive style={{ width: '100%', height }} margin={{ top: 4, right: 8, bottom: 0, left: -18 }}>
         <defs>
           {lines.map((s) => (
             <linearGradient key={s.y} id={`grad-${s.y.replace(/\W/g, '_')}`} x1="0" y1="0" x2="0" y2="1">
@@ -79,14 +63,7 @@ export default function Chart<T extends object>({
           unit="s"
           minTickGap={24}
           // Steps come at the moments figures changed, not once a second: a time axis keeps them in proportion.
-          {...(multi
-            ? {
-                type: 'number' as const,
-                domain: ['dataMin', 'dataMax'],
-                allowDecimals: false,
-                tickFormatter: (v: number) => String(Math.round(v)),
-              }
-            : {})}
+          {...(multi ? { type: 'number' as const, domain: ['dataMin', 'dataMax'], allowDecimals: false, tickFormatter: (v: number) => String(Math.round(v)) } : {})}
         />
         <YAxis
           tick={{ fontSize: 10, fill: 'currentColor', opacity: 0.6 }}
@@ -98,17 +75,9 @@ export default function Chart<T extends object>({
           tickFormatter={format}
         />
         <Tooltip
-          contentStyle={{
-            fontSize: 12,
-            borderRadius: 6,
-            background: 'var(--tooltip-bg, white)',
-            border: '1px solid rgb(0 0 0 / 0.1)',
-          }}
+          contentStyle={{ fontSize: 12, borderRadius: 6, background: 'var(--tooltip-bg, white)', border: '1px solid rgb(0 0 0 / 0.1)' }}
           labelFormatter={(s) => `${s} s`}
-          formatter={(v, name) => [
-            format ? format(Number(v)) : `${v}${unit ?? ''}`,
-            lines.find((s) => s.y === name)?.label ?? title,
-          ]}
+          formatter={(v, name) => [format ? format(Number(v)) : `${v}${unit ?? ''}`, lines.find((s) => s.y === name)?.label ?? title]}
         />
         {lines.map((s) => (
           <Area
