@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic'
 import { formatMs } from '@/lib/describe'
-import { STRATEGY_LABELS, type StrategyId } from '@/lib/labs/stampede-math'
+import { STRATEGY_LABELS, STRATEGY_SHORT, type StrategyId } from '@/lib/labs/stampede-math'
 import { latestComparison } from '@/lib/labs/stampede-view'
 import { Panel } from '../ui/panel'
 import { useDerived } from './stampede-burst'
@@ -17,7 +17,7 @@ export function ComparisonPanel() {
   const comparison = useDerived(latestComparison)
   const rows = comparison?.rows ?? []
   const chart = rows.map((r) => ({
-    strategy: STRATEGY_LABELS[r.strategy as StrategyId].replace(/ \(.*\)$/, ''),
+    strategy: STRATEGY_SHORT[r.strategy as StrategyId],
     queries: r.dbQueries,
   }))
   return (
@@ -49,14 +49,16 @@ export function ComparisonPanel() {
                   <th className="px-3 py-1.5 text-right font-semibold">Time</th>
                 </tr>
               </thead>
-              <tbody className="font-mono tabular-nums">
+              <tbody className="font-mono whitespace-nowrap tabular-nums">
                 {rows.map((r) => (
                   <tr
                     key={r.id}
                     className="border-b border-zinc-100 last:border-0 dark:border-zinc-800"
                     data-strategy={r.strategy}
                   >
-                    <td className="px-3 py-1.5 font-sans">{STRATEGY_LABELS[r.strategy as StrategyId]}</td>
+                    <td className="px-3 py-1.5 font-sans whitespace-normal">
+                      {STRATEGY_LABELS[r.strategy as StrategyId]}
+                    </td>
                     <td
                       className={`px-3 py-1.5 text-right ${r.dbQueries > (r.servers ?? 1) ? 'text-rose-600 dark:text-rose-400' : ''}`}
                     >

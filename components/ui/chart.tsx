@@ -142,7 +142,7 @@ export function BarsChart<T extends object>({
         data={data}
         responsive
         style={{ width: '100%', height }}
-        margin={{ top: 4, right: 8, bottom: 0, left: -18 }}
+        margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
         barCategoryGap={1}
       >
         <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
@@ -189,7 +189,7 @@ export function CurveChart<T extends object>({
         data={data}
         responsive
         style={{ width: '100%', height }}
-        margin={{ top: 4, right: 0, bottom: 0, left: -18 }}
+        margin={{ top: 4, right: 0, bottom: 0, left: 0 }}
       >
         <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
         <XAxis

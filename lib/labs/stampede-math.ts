@@ -17,6 +17,17 @@ export const STRATEGY_LABELS: Record<StrategyId, string> = {
   leases: 'Leases',
 }
 
+/** Short names, for chart axes. */
+export const STRATEGY_SHORT: Record<StrategyId, string> = {
+  none: 'none',
+  lock: 'lock',
+  coalescing: 'coalescing',
+  'early-linear': 'linear',
+  xfetch: 'XFetch',
+  soft: 'soft',
+  leases: 'leases',
+}
+
 /** How one request of a burst was answered. */
 export const BURST_OUTCOMES = ['hit', 'waited', 'stale', 'db', 'error'] as const
 export type BurstOutcome = (typeof BURST_OUTCOMES)[number]
