@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next'
+import { headers } from 'next/headers'
 import Link from 'next/link'
 import { ThemeToggle } from '@/components/theme-toggle'
 import './globals.css'
@@ -21,11 +22,14 @@ export const viewport: Viewport = {
 /** Applies the saved or system theme before the first paint, so the page never flashes the wrong one. */
 const THEME_SCRIPT = `try{var t=localStorage.getItem('cachelab.theme');var d=t?t==='dark':matchMedia('(prefers-color-scheme: dark)').matches;document.documentElement.classList.toggle('dark',d)}catch(e){}`
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The server sets a fresh nonce per page request (server/security-headers.ts); reading it renders every
+  // page per request, which is what lets the Content Security Policy refuse scripts without it.
+  const nonce = (await headers()).get('x-nonce') ?? undefined
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen font-sans antialiased">
         <a

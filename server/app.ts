@@ -22,6 +22,7 @@ import { Health } from './health'
 import { logger } from './log'
 import { connectRedis, type RedisConnections } from './redis/connections'
 import { resolveRedis, type ResolvedRedis } from './redis/resolve'
+import { securePage, setCommonHeaders } from './security-headers'
 import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
 
@@ -121,7 +122,12 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     // The request listener goes on before socket.io attaches, so socket.io can route /socket.io/ to itself.
     http.on('request', (req, res) => {
       try {
+        // A visitor's headers can never supply the nonce: it is set here, for pages only.
+        delete req.headers['x-nonce']
+        delete req.headers['content-security-policy']
+        setCommonHeaders(res)
         if (api.handle(req, res, ['/api', '/metrics'])) return
+        securePage(req, res, config.dev)
         if (handleNext) handleNext(req, res).catch((err) => sendError(res, err))
         else sendError(res, new LabError('E_NOT_FOUND', 404, 'This instance serves the API and sockets only.'))
       } catch (err) {

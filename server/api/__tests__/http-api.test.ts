@@ -44,6 +44,8 @@ describe('reading the service', () => {
     })
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
   })
 
   it('GET /api/labs lists each lab with its actions (and a JSON Schema for each), demos and questions', async () => {
