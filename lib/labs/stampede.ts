@@ -424,6 +424,12 @@ export const stampedeLab: LabSpec = {
         },
         { text: 'Every request behind the lock got an answer', measure: most('lock', 'errors'), max: 0 },
         {
+          text: 'The loader released its own lock',
+          measure: { match: { kind: 'lock', data: { op: 'release' } } },
+          min: 1,
+          max: 1,
+        },
+        {
           text: 'The lock made fewer queries than no protection',
           left: most('lock', 'dbQueries'),
           op: 'lt',
@@ -433,23 +439,45 @@ export const stampedeLab: LabSpec = {
     },
     {
       id: 'holder-dies',
-      title: 'The lock holder dies; the lock TTL takes over',
+      title: 'The lock holder dies, then one is only slow: the lock TTL takes over, the token protects',
       steps: [
         { do: { action: 'reset' } },
         { do: { action: 'settings', params: { lockTtlMs: 500 } } },
         { say: 'The next request to take the lock will die holding it. The lock lives 500 ms.' },
         { do: { action: 'killHolder', params: { times: 1 } } },
+        { phase: 'dies' },
+        { do: { action: 'burst', params: { strategy: 'lock', n: 300, rampMs: 0, keys: 1, start: 'expired' } } },
+        { phase: 'slow' },
+        {
+          say: 'Now a holder that is only slow: the lock lives 100 ms, the query takes 300 ms. Its lock expires under it.',
+        },
+        { do: { action: 'settings', params: { lockTtlMs: 100 } } },
+        { do: { action: 'dbLatency', params: { ms: 300, jitterMs: 0 } } },
         { do: { action: 'burst', params: { strategy: 'lock', n: 300, rampMs: 0, keys: 1, start: 'expired' } } },
       ],
       checks: [
-        { text: 'The holder died: one request failed', measure: most('lock', 'errors'), min: 1, max: 1 },
+        { text: 'The holder died: one request failed', measure: most('lock', 'errors', 'dies'), min: 1, max: 1 },
         {
           text: 'After the lock expired, one waiter took it and loaded: one query',
-          measure: most('lock', 'dbQueries'),
+          measure: most('lock', 'dbQueries', 'dies'),
           min: 1,
           max: 1,
         },
-        { text: 'The typical request waited out the lock TTL (500 ms)', measure: most('lock', 'p50'), min: 450 },
+        {
+          text: 'The typical request waited out the lock TTL (500 ms)',
+          measure: most('lock', 'p50', 'dies'),
+          min: 450,
+        },
+        {
+          text: 'With a lock TTL shorter than the load, a second request took the lock and loaded too',
+          measure: most('lock', 'dbQueries', 'slow'),
+          min: 2,
+        },
+        {
+          text: "The slow holder's release found the lock was no longer its own and left it alone",
+          measure: { match: { kind: 'lock', data: { op: 'not-owner' } }, phase: 'slow' },
+          min: 1,
+        },
       ],
     },
     {

@@ -75,6 +75,14 @@ export class Scope {
     return verdict
   }
 
+  /**
+   * Records an event even in a quiet scope: for the few moments of a burst worth seeing whichever request they
+   * happen to (a lock taken, released or refused), never for what every request does.
+   */
+  note<K extends Kind>(kind: K, lane: Lane, data: DataOf<K>, key?: string): void {
+    this.room.record(make(kind, lane, data, key, this.ctx))
+  }
+
   /** Records an event of this request that a strategy decides itself (a lease granted, a fill refused). */
   record<K extends Kind>(kind: K, lane: Lane, data: DataOf<K>, key?: string): void {
     if (this.quiet) return

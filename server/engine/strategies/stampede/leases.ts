@@ -45,7 +45,7 @@ export async function leaseGet(
         })[r[0]],
     },
   )
-  if (reply[0] === 'lease') scope.record('lease', 'cache', { op: 'grant', token }, lease)
+  if (reply[0] === 'lease') scope.note('lease', 'cache', { op: 'grant', token }, lease)
   else if (reply[0] === 'wait' || reply[0] === 'stale') scope.record('lease', 'cache', { op: 'deny' }, lease)
   return reply
 }
@@ -72,7 +72,7 @@ export async function leaseFill(scope: Scope, key: string, token: string, entry:
       detail: (r) => (r[0] === 'filled' ? 'filled, lease ended' : 'lease no longer ours: rejected'),
     },
   )
-  scope.record('lease', 'cache', reply[0] === 'filled' ? { op: 'fill', token } : { op: 'reject', token }, lease)
+  scope.note('lease', 'cache', reply[0] === 'filled' ? { op: 'fill', token } : { op: 'reject', token }, lease)
   return reply[0] === 'filled'
 }
 
@@ -97,7 +97,7 @@ export async function readWithLease(ctx: ReadContext): Promise<ReadResult> {
     }
     if (reply[0] === 'lease') {
       if (ctx.holderDies()) {
-        scope.record('lock', 'cache', { op: 'dead', token }, guardKey.lease(key))
+        scope.note('lock', 'cache', { op: 'dead', token }, guardKey.lease(key))
         throw new Error('the lease holder died before filling (its lease stays until its TTL)')
       }
       const entry = await ctx.load()

@@ -23,7 +23,9 @@ export function newOwnerToken(): string {
 /** SET lock:<key> <token> NX PX <ttl>: true if we took it. */
 export async function acquireLock(scope: Scope, key: string, token: string, ttlMs: number): Promise<boolean> {
   const took = await scope.cache.setNx(lockKey(key), token, ttlMs)
-  scope.record('lock', 'cache', took ? { op: 'acquire', token, ttlMs } : { op: 'busy' }, lockKey(key))
+  // Taking the lock is shown whichever request does it; a busy answer only for requests drawn in full.
+  if (took) scope.note('lock', 'cache', { op: 'acquire', token, ttlMs }, lockKey(key))
+  else scope.record('lock', 'cache', { op: 'busy' }, lockKey(key))
   return took
 }
 
@@ -40,7 +42,7 @@ export async function releaseLock(scope: Scope, key: string, token: string): Pro
       detail: (n) => (n === 1 ? 'ours: deleted' : 'not ours: left alone'),
     },
   )
-  scope.record('lock', 'cache', { op: released === 1 ? 'release' : 'not-owner', token }, lock)
+  scope.note('lock', 'cache', { op: released === 1 ? 'release' : 'not-owner', token }, lock)
   return released === 1
 }
 
@@ -59,7 +61,7 @@ export async function readWithLock(ctx: ReadContext): Promise<ReadResult> {
         return { served: 'waited', version: again.version }
       }
       if (ctx.holderDies()) {
-        scope.record('lock', 'cache', { op: 'dead', token }, lockKey(key))
+        scope.note('lock', 'cache', { op: 'dead', token }, lockKey(key))
         throw new Error('the lock holder died before loading (its lock stays until its TTL)')
       }
       try {
