@@ -81,6 +81,27 @@ async function measure(report: Reporter): Promise<void> {
       detail: { ...detail(s), unprotectedMs: base },
     })
   }
+  // Context: the lock whose waiters park until the holder PUBLISHes, instead of polling.
+  await act('settings', { lockWait: 'notify' })
+  const notified: BurstSummary[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    notified.push(
+      (await act('burst', { strategy: 'lock', n: N, start: 'expired', rampMs: 0, keys: 1 })) as BurstSummary,
+    )
+  }
+  await act('settings', { lockWait: 'backoff' })
+  const notifiedMs = median(notified.map((r) => r.ms))
+  report.note(
+    `lock, waiters notified          queries ${Math.max(...notified.map((r) => r.dbQueries))}  time ${notifiedMs.toFixed(0)} ms  p99 ${notified.at(-1)!.p99.toFixed(1)} ms`,
+  )
+  report.figure(
+    'lock with notification: burst time / unprotected',
+    Math.round((notifiedMs / base) * 1000) / 1000,
+    'x',
+    {
+      detail: { ms: notified.map((r) => r.ms), queries: notified.map((r) => r.dbQueries), unprotectedMs: base },
+    },
+  )
 }
 
 if (isMain(import.meta.url)) await runStandalone(stampede)

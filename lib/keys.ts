@@ -25,6 +25,8 @@ export function roomKeys(room: string) {
     bus: `${prefix}bus`,
     /** The event-driven lab's Pub/Sub channel (a channel, not a key). */
     channel: `${prefix}invalidate`,
+    /** The stampede lab's channel a lock holder announces a filled key on, so waiters wake (not a key). */
+    unlock: `${prefix}unlock`,
     /** MATCH pattern for SCAN over everything the room owns. */
     pattern: `${prefix}*`,
   }

@@ -50,6 +50,7 @@ export const stampedeActions = {
       maxWaitMs: z.number().int().min(50).max(L.maxWaitMs).optional(),
       beta: z.number().min(0).max(L.beta).optional(),
       leaseServesStale: z.boolean().optional(),
+      lockWait: z.enum(['backoff', 'notify']).optional(),
       ...burstShape,
     }),
   },

@@ -40,6 +40,8 @@ export interface StampedeLabState {
   maxWaitMs: number
   beta: number
   leaseServesStale: boolean
+  /** Lock waiters poll with jittered backoff, or wait for the holder's notification. */
+  lockWait: 'backoff' | 'notify'
   burst: BurstShape
   /** The "lock holder dies" fault is armed for the next lock or lease winner. */
   holderDies: boolean
@@ -67,6 +69,7 @@ export const STAMPEDE_DEFAULTS: Omit<StampedeLabState, 'running' | 'holderDies' 
   maxWaitMs: 5_000,
   beta: 1,
   leaseServesStale: false,
+  lockWait: 'backoff',
   burst: DEFAULT_BURST,
 }
 
@@ -178,6 +181,21 @@ export const stampedeLab: LabSpec = {
           max: 20_000,
           step: 500,
           unit: ' ms',
+        },
+        {
+          kind: 'choice',
+          label: 'Lock waiters',
+          action: 'settings',
+          param: 'lockWait',
+          state: 'lockWait',
+          options: [
+            { value: 'backoff', label: 'poll with backoff' },
+            {
+              value: 'notify',
+              label: 'wait for a notification',
+              title: 'The holder PUBLISHes the key once it is stored',
+            },
+          ],
         },
         {
           kind: 'choice',

@@ -14,6 +14,7 @@ import { loadEntry, storeEntry, type Entry } from '../strategies/stampede/entry'
 import { STAMPEDE_STRATEGIES } from '../strategies/stampede'
 import { STALE_EXTRA_MS } from '../strategies/stampede/leases'
 import type { AppServer, ReadContext, StampedeSettings } from '../strategies/stampede/types'
+import type { UnlockChannel } from '../strategies/stampede/unlock-channel'
 import { BurstTally } from './stampede-tally'
 
 /** Requests recorded in full on the timeline, spread over the burst (first, last and between). */
@@ -29,6 +30,8 @@ export interface BurstRun {
   compare?: string
   /** True once for the lock or lease winner that is to die (the fault). */
   holderDies(): boolean
+  /** The room's unlock channel, when lock waiters wait on a notification. */
+  unlocks?: UnlockChannel
   random?: () => number
 }
 
@@ -119,6 +122,7 @@ export async function fireBurst(room: Room, run: BurstRun, keyPlan?: number[]): 
         refreshed: (remainingMs) => tally.refreshed(remainingMs),
         holderDies: run.holderDies,
         random,
+        unlocks: run.unlocks,
       }
       return strategy.read(ctx)
     }

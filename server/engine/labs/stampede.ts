@@ -19,6 +19,7 @@ import type { Room } from '../room'
 import { loadEntry } from '../strategies/stampede/entry'
 import { STAMPEDE_STRATEGIES } from '../strategies/stampede'
 import type { AppServer, ReadContext, StampedeSettings } from '../strategies/stampede/types'
+import { UnlockChannel } from '../strategies/stampede/unlock-channel'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
 import { fireBurst, planKeys } from './stampede-burst'
@@ -52,7 +53,15 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
     maxWaitMs: state.maxWaitMs,
     beta: state.beta,
     leaseServesStale: state.leaseServesStale,
+    lockWait: state.lockWait,
   })
+  const unlocks = new UnlockChannel(room)
+  /** The unlock channel, subscribed, when lock waiters wait on a notification. */
+  const unlocksIfNeeded = async () => {
+    if (state.lockWait !== 'notify') return undefined
+    await unlocks.start()
+    return unlocks
+  }
   /** The fault: true once, for the next lock or lease winner. */
   const holderDies = () => {
     if (!state.holderDies) return false
@@ -81,13 +90,20 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
     }
   }
 
-  const burst = (strategy: StrategyId, shape: BurstShape, by: Actor, compare?: string, keyPlan?: number[]) => {
+  const burst = async (strategy: StrategyId, shape: BurstShape, by: Actor, compare?: string, keyPlan?: number[]) => {
     set({ running: { id: compare ?? 'burst', strategy, total: shape.n } })
-    return fireBurst(
-      room,
-      { strategy, shape, settings: settings(), servers: serversFor(state.servers), by, compare, holderDies },
-      keyPlan,
-    )
+    const unlocksNow = await unlocksIfNeeded()
+    const run = {
+      strategy,
+      shape,
+      settings: settings(),
+      servers: serversFor(state.servers),
+      by,
+      compare,
+      holderDies,
+      unlocks: unlocksNow,
+    }
+    return fireBurst(room, run, keyPlan)
   }
 
   return {
@@ -161,6 +177,7 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
           const server = serversFor(state.servers)[Math.floor(Math.random() * state.servers)]!
           const strategy = STAMPEDE_STRATEGIES[state.strategy]
           const s = settings()
+          const channel = await unlocksIfNeeded()
           return room.request(
             'read',
             by,
@@ -176,6 +193,7 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
                 refreshed: () => {},
                 holderDies,
                 random: Math.random,
+                unlocks: channel,
               }
               const r = await strategy.read(ctx)
               return {
@@ -191,7 +209,9 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
       }
       return state
     },
-    stop() {},
+    stop() {
+      void unlocks.stop()
+    },
   }
 }
 

@@ -10,7 +10,7 @@ import { guardKey } from '../../../../lib/keys'
 import { errors } from '../../errors'
 import { SCRIPTS, runScript } from '../../lua/scripts'
 import type { Scope } from '../../room'
-import type { Entry } from './entry'
+import { getEntry, type Entry } from './entry'
 import { backoffMs, sleep, type ReadContext, type ReadResult, type StampedeStrategy } from './types'
 
 export const staleKey = guardKey.stale
@@ -106,6 +106,10 @@ export async function readWithLease(ctx: ReadContext): Promise<ReadResult> {
     }
     if (Date.now() >= deadline) throw errors.lockTimeout(key, settings.maxWaitMs)
     await sleep(backoffMs(attempt, ctx.random()))
+    // A plain GET while the holder works; the lease script again only if the value is still missing (the
+    // holder may have died, and its lease expired).
+    const filled = await getEntry(scope, key)
+    if (filled) return { served: 'waited', version: filled.version }
   }
 }
 

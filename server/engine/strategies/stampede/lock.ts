@@ -3,6 +3,9 @@
  * it and releases the lock; everyone else waits with jittered backoff and reads the cache again. The lock's
  * TTL bounds how long a holder that dies can block the key; a waiter that finds the lock gone takes it.
  *
+ * Waiters either poll (jittered backoff) or, with `lockWait: 'notify'`, park until the holder PUBLISHes the
+ * key on the room's unlock channel (./unlock-channel.ts), with the lock's TTL as their longest nap.
+ *
  * Release is a compare-and-delete (lock-release-1.lua): only the owner's token deletes it. The plain DEL in
  * the usual snippet deletes whatever lock is there, including one another request took after ours expired.
  */
@@ -67,13 +70,24 @@ export async function readWithLock(ctx: ReadContext): Promise<ReadResult> {
       try {
         const entry = await ctx.load()
         await storeEntry(scope, key, entry)
+        if (settings.lockWait === 'notify' && ctx.unlocks) await ctx.unlocks.publish(scope, key).catch(() => 0)
         return { served: 'db', version: entry.version }
       } finally {
         await releaseLock(scope, key, token).catch(() => {})
       }
     }
     if (Date.now() >= deadline) throw errors.lockTimeout(key, settings.maxWaitMs)
-    await sleep(backoffMs(attempt, ctx.random()))
+    if (settings.lockWait === 'notify' && ctx.unlocks) {
+      // Park first, then look once more: a holder that published in between is not missed. A dead holder
+      // never publishes, so the wait ends with the lock's TTL and the loop tries to take the lock.
+      const parked = ctx.unlocks.park(key, Math.min(settings.lockTtlMs, deadline - Date.now()))
+      const now = await getEntry(scope, key)
+      if (now) {
+        parked.cancel()
+        return { served: 'waited', version: now.version }
+      }
+      await parked.woken
+    } else await sleep(backoffMs(attempt, ctx.random()))
     const cached = await getEntry(scope, key)
     if (cached) return { served: 'waited', version: cached.version }
   }

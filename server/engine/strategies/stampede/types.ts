@@ -6,6 +6,7 @@
 import type { BurstOutcome, StrategyId } from '../../../../lib/labs/stampede-math'
 import type { Scope } from '../../room'
 import type { Entry } from './entry'
+import type { UnlockChannel } from './unlock-channel'
 
 /** One simulated application server: its in-process state (the single-flight table, background refreshes). */
 export interface AppServer {
@@ -28,6 +29,8 @@ export interface StampedeSettings {
   beta: number
   /** Leases: readers denied a lease get the stale value when there is one (else they wait). */
   leaseServesStale: boolean
+  /** Lock waiters: poll with jittered backoff, or park until the holder announces the value. */
+  lockWait: 'backoff' | 'notify'
 }
 
 export interface ReadContext {
@@ -49,6 +52,8 @@ export interface ReadContext {
   holderDies(): boolean
   /** Random in [0, 1): injectable so tests can fix it. */
   random(): number
+  /** The room's unlock channel, subscribed, when lock waiters wait on a notification. */
+  unlocks?: UnlockChannel
 }
 
 export interface ReadResult {
@@ -65,8 +70,8 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
 }
 
-/** Jittered exponential backoff for a waiter's attempt n (0-based): 5, 10, 20, 40 ms … capped at 50, ±50 %. */
+/** Jittered exponential backoff for a waiter's attempt n (0-based): 10, 20, 40 ms … capped at 50, ±50 %. */
 export function backoffMs(attempt: number, random: number): number {
-  const base = Math.min(50, 5 * 2 ** attempt)
+  const base = Math.min(50, 10 * 2 ** attempt)
   return base * (0.5 + random)
 }
