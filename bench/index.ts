@@ -6,7 +6,8 @@
  *   node --import tsx bench/hit-path.ts    one on its own (writes bench/out/hit-path.json)
  *
  * A new benchmark (startup, browser…) is a module exporting a `Bench` (see bench.ts) added to BENCHES.
- * Knobs: BENCH_OPS and BENCH_ROUNDS (hit-path), BENCH_FILLER (expiry), REDIS_URL.
+ * Knobs: BENCH_OPS and BENCH_ROUNDS (hit-path), BENCH_FILLER (expiry), BENCH_STAMPEDE_N and
+ * BENCH_STAMPEDE_ROUNDS (stampede), REDIS_URL.
  */
 import path from 'node:path'
 import { isMain, OUT_DIR, type Bench } from './bench'
@@ -15,11 +16,12 @@ import { classroom } from './classroom'
 import { expiry } from './expiry'
 import { hitPath } from './hit-path'
 import { redisDown } from './redis-down'
+import { stampede } from './stampede'
 import { startup } from './startup'
 import { warming } from './warming'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown, warming]
+export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown, warming, stampede]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)

@@ -43,6 +43,8 @@ export const KIND_STYLE: Partial<Record<Kind, string>> = {
   probe: 'bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200',
   gauge: 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
   lease: 'bg-fuchsia-100 text-fuchsia-900 dark:bg-fuchsia-950 dark:text-fuchsia-200',
+  lock: 'bg-purple-100 text-purple-900 dark:bg-purple-950 dark:text-purple-200',
+  burst: 'bg-zinc-200 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100',
   'l1-hit': 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
   'l1-miss': 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
   'l1-set': 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',

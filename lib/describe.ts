@@ -34,6 +34,10 @@ export function label(e: LabEvent): string {
       return 'SCAN'
     case 'lease':
       return `lease ${e.data.op}`
+    case 'lock':
+      return `lock ${e.data.op}`
+    case 'burst':
+      return `burst ${e.data.phase}`
     case 'l1-hit':
       return 'L1 hit'
     case 'l1-miss':
@@ -116,6 +120,15 @@ export function detail(e: LabEvent): string {
       return `${e.data.via}${e.data.id ? ` #${e.data.id}` : ''}${e.data.redelivered ? ' (redelivered)' : ''}${e.data.duplicate ? ' (duplicate)' : ''}${e.data.latencyMs !== undefined ? ` · ${formatMs(e.data.latencyMs)}` : ''}`
     case 'ack':
       return `#${e.data.id} group ${e.data.group}`
+    case 'lock':
+      return `${e.data.token ? `token ${e.data.token}` : ''}${e.data.ttlMs !== undefined ? ` · PX ${e.data.ttlMs}` : ''}`
+    case 'burst': {
+      const d = e.data
+      const figures = `${d.strategy} · ${d.done}/${d.total} done · ${d.dbQueries} DB quer${d.dbQueries === 1 ? 'y' : 'ies'}`
+      if (d.phase === 'start') return `${d.strategy} · ${d.total} requests${d.detail ? ` · ${d.detail}` : ''}`
+      if (d.phase === 'progress') return `${figures} · ${d.inFlight} in flight`
+      return `${figures} · p99 ${formatMs(d.p99 ?? 0)} · ${d.stale} stale · ${d.errors} errors · ${formatMs(d.ms)}`
+    }
     case 'refused':
       return `${e.data.version !== undefined ? `v${e.data.version} ` : ''}${e.data.reason}`
     default:

@@ -38,6 +38,8 @@ const SAMPLES: { [K in Kind]: DataOf<K> } = {
   marker: { text: 'hello', demo: 'd', step: 1 },
   'demo-result': { demo: 'd', passed: true, checks: [{ text: 'c', passed: true, detail: 'measured 1' }] },
   fault: { name: 'redis-down', on: true },
+  lock: { op: 'acquire', token: 'a1b2', ttlMs: 1000 },
+  burst: { id: 'b1', strategy: 'lock', phase: 'end', total: 1000, done: 1000, dbQueries: 1, inFlight: 0, peakInFlight: 1, errors: 0, stale: 0, ms: 120, buckets: [[0, 1, 0, 1, 0]], latency: [0, 1] },
 }
 
 describe('make', () => {

@@ -138,6 +138,56 @@ const kinds = {
     checks: z.array(z.object({ text: z.string(), passed: z.boolean(), detail: z.string().optional() })),
   }),
   fault: z.object({ name: z.string(), on: z.boolean(), detail: z.string().optional() }),
+  /**
+   * A stampede lock (SET lock:<key> <token> NX PX): taken, found held by another (busy), released by its
+   * owner, a release refused because the lock is no longer ours (not-owner), or its holder dying with it held.
+   */
+  lock: z.object({
+    op: z.enum(['acquire', 'busy', 'release', 'not-owner', 'dead']),
+    token: z.string().optional(),
+    ttlMs: z.number().int().optional(),
+  }),
+  /**
+   * A burst of concurrent requests, summed up instead of one event per request (a burst can be thousands):
+   * `start`, a `progress` every ~100 ms with what finished since the previous one (`tick`), and `end` with
+   * the exact totals, the outcome histogram over time, the latency distribution and the early refreshes seen.
+   */
+  burst: z.object({
+    id: z.string().max(32),
+    strategy: z.string().max(32),
+    phase: z.enum(['start', 'progress', 'end']),
+    total: z.number().int().nonnegative(),
+    done: z.number().int().nonnegative(),
+    dbQueries: z.number().int().nonnegative(),
+    inFlight: z.number().int().nonnegative(),
+    peakInFlight: z.number().int().nonnegative(),
+    errors: z.number().int().nonnegative(),
+    stale: z.number().int().nonnegative(),
+    /** Since the burst started. */
+    ms,
+    /** Several bursts run as one comparison share its id. */
+    compare: z.string().max(32).optional(),
+    servers: z.number().int().positive().optional(),
+    tick: z.array(z.number().int().nonnegative()).optional(),
+    /** end: outcome counts per bucket of `bucketMs`, in the order of BURST_OUTCOMES (lib/labs/stampede-math). */
+    buckets: z.array(z.array(z.number().int().nonnegative())).optional(),
+    bucketMs: z.number().int().positive().optional(),
+    perServer: z.array(z.number().int().nonnegative()).optional(),
+    p50: z.number().optional(),
+    p95: z.number().optional(),
+    p99: z.number().optional(),
+    maxMs: z.number().optional(),
+    /** end: requests per latency bucket (upper bounds in LATENCY_BOUNDS, the last one unbounded). */
+    latency: z.array(z.number().int().nonnegative()).optional(),
+    /** end: early refreshes decided, and the time to expiry (ms) at each of the first ones. */
+    refreshes: z.number().int().nonnegative().optional(),
+    refreshAt: z.array(z.number()).optional(),
+    /** end: the requests drawn in full on the timeline, and the queries they made (already counted there). */
+    sampled: z.array(z.string()).optional(),
+    sampledQueries: z.number().int().nonnegative().optional(),
+    /** start: what the burst was asked to do, in words. */
+    detail: z.string().max(300).optional(),
+  }),
 } as const
 
 export type Kind = keyof typeof kinds

@@ -25,6 +25,8 @@ export function roomKeys(room: string) {
     bus: `${prefix}bus`,
     /** The event-driven lab's Pub/Sub channel (a channel, not a key). */
     channel: `${prefix}invalidate`,
+    /** The stampede lab's channel a lock holder announces a filled key on, so waiters wake (not a key). */
+    unlock: `${prefix}unlock`,
     /** MATCH pattern for SCAN over everything the room owns. */
     pattern: `${prefix}*`,
   }
@@ -84,6 +86,11 @@ export const scratchKey = {
 export const guardKey = {
   tombstone: (key: string) => `tomb:${key}`,
   lease: (key: string) => `lease:${key}`,
+  /** The stampede lab's lock (`SET lock:user:1 <token> NX PX`), soft-expiry refresh claim, and the stale
+   * copy leases serve past the value's TTL. */
+  lock: (key: string) => `lock:${key}`,
+  refresh: (key: string) => `refresh:${key}`,
+  stale: (key: string) => `stale:${key}`,
 }
 
 /**

@@ -4,7 +4,7 @@
  * The one chart wrapper: every chart in the app goes through it, so colours, axes, labels and sizing are
  * decided once. Animation is off: the data moves on its own every second.
  */
-import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts'
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts'
 
 /** One line of a chart with several (one per cache generation, say). */
 export interface ChartSeries {
@@ -93,6 +93,152 @@ export default function Chart<T extends object>({ title, data, x, y, color, seri
           />
         ))}
       </AreaChart>
+    </figure>
+  )
+}
+
+const AXIS_TICK = { fontSize: 10, fill: 'currentColor', opacity: 0.6 }
+const TOOLTIP_STYLE = {
+  fontSize: 12,
+  borderRadius: 6,
+  background: 'var(--tooltip-bg, white)',
+  border: '1px solid rgb(0 0 0 / 0.1)',
+}
+
+function Legend({ title, lines }: { title: string; lines: ChartSeries[] }) {
+  return (
+    <figcaption className="mb-1 flex flex-wrap items-center gap-x-3 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+      <span>{title}</span>
+      {lines.map((s) => (
+        <span key={s.y} className="inline-flex items-center gap-1 font-normal" data-series={s.label}>
+          <span className="inline-block size-2 rounded-full" style={{ background: s.color }} aria-hidden="true" />
+          {s.label}
+        </span>
+      ))}
+    </figcaption>
+  )
+}
+
+/** Bars over a category or time axis, stacked when there are several series (a histogram of outcomes). */
+export function BarsChart<T extends object>({
+  title,
+  data,
+  x,
+  series,
+  height = 140,
+  xUnit,
+}: {
+  title: string
+  data: T[]
+  x: keyof T & string
+  series: ChartSeries[]
+  height?: number
+  xUnit?: string
+}) {
+  return (
+    <figure className="min-w-0" aria-label={title}>
+      <Legend title={title} lines={series.length > 1 ? series : []} />
+      <BarChart
+        data={data}
+        responsive
+        style={{ width: '100%', height }}
+        margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
+        barCategoryGap={1}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
+        <XAxis dataKey={x as string} tick={AXIS_TICK} tickLine={false} axisLine={false} unit={xUnit} minTickGap={16} />
+        <YAxis tick={AXIS_TICK} tickLine={false} axisLine={false} allowDecimals={false} width={48} />
+        <Tooltip
+          contentStyle={TOOLTIP_STYLE}
+          labelFormatter={(l) => `${l}${xUnit ?? ''}`}
+          formatter={(v, name) => [String(v), series.find((s) => s.y === name)?.label ?? String(name)]}
+        />
+        {series.map((s) => (
+          <Bar key={s.y} dataKey={s.y} stackId="stack" fill={s.color} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </figure>
+  )
+}
+
+/**
+ * Curves (left axis, 0–1) over a numeric x axis, with bars of counts on a right axis: a probability
+ * against what was observed.
+ */
+export function CurveChart<T extends object>({
+  title,
+  data,
+  x,
+  curves,
+  bars,
+  height = 180,
+  xLabel,
+}: {
+  title: string
+  data: T[]
+  x: keyof T & string
+  curves: ChartSeries[]
+  bars?: ChartSeries[]
+  height?: number
+  xLabel?: (v: number) => string
+}) {
+  return (
+    <figure className="min-w-0" aria-label={title}>
+      <Legend title={title} lines={[...curves, ...(bars ?? [])]} />
+      <ComposedChart
+        data={data}
+        responsive
+        style={{ width: '100%', height }}
+        margin={{ top: 4, right: 0, bottom: 0, left: 0 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
+        <XAxis
+          dataKey={x as string}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={false}
+          minTickGap={20}
+          tickFormatter={xLabel}
+        />
+        <YAxis yAxisId="p" tick={AXIS_TICK} tickLine={false} axisLine={false} domain={[0, 1]} width={44} />
+        {bars && (
+          <YAxis
+            yAxisId="n"
+            orientation="right"
+            tick={AXIS_TICK}
+            tickLine={false}
+            axisLine={false}
+            allowDecimals={false}
+            width={36}
+          />
+        )}
+        <Tooltip
+          contentStyle={TOOLTIP_STYLE}
+          labelFormatter={(l) => (xLabel ? xLabel(Number(l)) : String(l))}
+          formatter={(v, name) => {
+            const s = [...curves, ...(bars ?? [])].find((c) => c.y === name)
+            return [
+              typeof v === 'number' && curves.some((c) => c.y === name) ? v.toFixed(3) : String(v),
+              s?.label ?? String(name),
+            ]
+          }}
+        />
+        {bars?.map((s) => (
+          <Bar key={s.y} yAxisId="n" dataKey={s.y} fill={s.color} fillOpacity={0.5} isAnimationActive={false} />
+        ))}
+        {curves.map((s) => (
+          <Line
+            key={s.y}
+            yAxisId="p"
+            type="monotone"
+            dataKey={s.y}
+            stroke={s.color}
+            strokeWidth={1.75}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </ComposedChart>
     </figure>
   )
 }

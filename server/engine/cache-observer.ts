@@ -19,6 +19,8 @@ export type Notification = 'set' | 'del' | 'expire' | 'persist' | 'sadd' | 'srem
 
 /** Expectations older than this are dropped (notifications off, or lost). */
 const EXPECT_TTL_MS = 5000
+/** Expectations younger than this survive their key's expiry: their commands are still in flight. */
+const IN_FLIGHT_MS = 1000
 /** How soon after an outside SET with a TTL its own `expire` notification must come to be absorbed. */
 const ABSORB_MS = 100
 /** Longest value shown for a key set from outside. */
@@ -83,6 +85,18 @@ export class CacheObserver {
     if (list?.length === 0) this.expected.delete(fullKey)
   }
 
+  /**
+   * The key expired: what was expected of it before is moot, but a command sent in the last moments (a
+   * waiter's SET NX on a lock that is expiring right now) is still in flight and will notify after this.
+   */
+  private dropBefore(fullKey: string, cutoff: number): void {
+    const list = this.expected.get(fullKey)
+    if (!list) return
+    const kept = list.filter((e) => e.at >= cutoff)
+    if (kept.length === 0) this.expected.delete(fullKey)
+    else this.expected.set(fullKey, kept)
+  }
+
   private consumeExpectation(fullKey: string, type: string): boolean {
     const list = this.expected.get(fullKey)
     if (!list) return false
@@ -131,7 +145,7 @@ export class CacheObserver {
     const { watch } = this.deps
     switch (type) {
       case 'expired': {
-        this.expected.delete(fullKey)
+        this.dropBefore(fullKey, Date.now() - IN_FLIGHT_MS)
         const deadline = watch.takeDeadline(fullKey)
         const lateMs = deadline === undefined ? undefined : Math.max(0, Date.now() - deadline)
         return make('expired', 'cache', lateMs === undefined ? {} : { lateMs }, key, { src: 'redis' })

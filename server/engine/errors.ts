@@ -31,6 +31,8 @@ export const errors = {
     }),
   dbUnavailable: (cause: unknown) =>
     new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${(cause as Error)?.message ?? cause}`, { cause }),
+  lockTimeout: (key: string, ms: number) =>
+    new LabError('E_LOCK_TIMEOUT', 504, `Waited ${ms} ms for the lock or lease on ${key} and gave up`, { key }),
   tooMany: (message: string) => new LabError('E_LIMIT', 429, message),
   forbidden: (message: string) => new LabError('E_FORBIDDEN', 403, message),
   unknownSession: (code: string) =>

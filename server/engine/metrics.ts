@@ -69,6 +69,14 @@ export class RoomMetrics {
       case 'evicted':
         this.evictions += 1
         break
+      case 'burst':
+        // A burst records its sampled requests in full and sums up the rest in its end event.
+        if (event.data.phase === 'end') {
+          const sampled = event.data.sampled?.length ?? 0
+          this.requests += Math.max(0, event.data.total - sampled)
+          this.dbQueries += Math.max(0, event.data.dbQueries - (event.data.sampledQueries ?? 0))
+        }
+        break
       case 'cache-error':
         this.cacheErrors += 1
         break

@@ -92,6 +92,24 @@ export class RoomCache {
     this.record(make('set', 'cache', { ttlMs, version: value.version }, key, this.app()))
   }
 
+  /**
+   * SET key value NX PX ttlMs (a lock, a refresh claim): true if this call created the key, false if it was
+   * already there. Recorded as a `set` (its value shown) only when it took.
+   */
+  async setNx(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const full = this.deps.full(key)
+    const sentAt = Date.now()
+    const reply = await this.write('set nx', key, ['set', 'expire'], (r) => r.set(full, value, 'PX', ttlMs, 'NX'))
+    if (reply !== 'OK') {
+      this.deps.observer.unexpect(full, 'set')
+      this.deps.observer.unexpect(full, 'expire')
+      return false
+    }
+    this.deps.watch.schedule(full, sentAt + ttlMs)
+    this.record(make('set', 'cache', { ttlMs, value }, key, this.app()))
+    return true
+  }
+
   /** DEL; true if the key existed. */
   async del(key: string): Promise<boolean> {
     const full = this.deps.full(key)

@@ -51,6 +51,8 @@ export class Scope {
     private readonly ctx: { req: string; node?: string },
     cacheDeps: CacheDeps,
     dbDeps: DbDeps,
+    /** Records nothing (a burst's unsampled requests): the cache and database work the same. */
+    private readonly quiet = false,
   ) {
     this.cache = new RoomCache(cacheDeps, ctx)
     this.db = new RoomDb(dbDeps, ctx)
@@ -68,6 +70,7 @@ export class Scope {
     if (served === undefined) return { stale: false }
     const entity = entityKey(key)
     const verdict = this.room.oracle.judge(entity, served, Date.now())
+    if (this.quiet) return verdict
     if (verdict.stale) {
       const data = { cached: served, truth: verdict.truth, staleForMs: verdict.staleForMs }
       this.room.record(make('stale-read', 'app', data, key, this.ctx))
@@ -78,8 +81,17 @@ export class Scope {
     return verdict
   }
 
+  /**
+   * Records an event even in a quiet scope: for the few moments of a burst worth seeing whichever request they
+   * happen to (a lock taken, released or refused), never for what every request does.
+   */
+  note<K extends Kind>(kind: K, lane: Lane, data: DataOf<K>, key?: string): void {
+    this.room.record(make(kind, lane, data, key, this.ctx))
+  }
+
   /** Records an event of this request that a strategy decides itself (a lease granted, a fill refused). */
   record<K extends Kind>(kind: K, lane: Lane, data: DataOf<K>, key?: string): void {
+    if (this.quiet) return
     this.room.record(make(kind, lane, data, key, this.ctx))
   }
 }
@@ -114,6 +126,8 @@ export class Room {
   /** What every request scope shares, built once per room rather than once per request. */
   private readonly cacheDeps: CacheDeps
   private readonly dbDeps: DbDeps
+  private readonly quietCacheDeps: CacheDeps
+  private readonly quietDbDeps: DbDeps
 
   constructor(
     readonly id: string,
@@ -134,6 +148,9 @@ export class Room {
     const { faults } = this
     this.cacheDeps = { redis, observer, watch, faults, full: this.keys.full, prefix: this.keys.prefix, record }
     this.dbDeps = { db, room: id, metrics: this.metrics, oracle: this.oracle, faults, latency: () => this.dbLatency, failing: () => this.dbFailing, record }
+    const ignore = () => {}
+    this.quietCacheDeps = { ...this.cacheDeps, record: ignore }
+    this.quietDbDeps = { ...this.dbDeps, record: ignore }
     this.unlisten = deps.recorder.listen(id, (event) => {
       this.metrics.observe(event)
       if (event.lane !== 'cache' || !event.key) return
@@ -190,6 +207,15 @@ export class Room {
   /** A request scope; `redis` replaces the room's shared connection (an app server's own, say). */
   scope(ctx: { req: string; node?: string }, redis?: Redis): Scope {
     return new Scope(this, ctx, redis ? { ...this.cacheDeps, redis } : this.cacheDeps, this.dbDeps)
+  }
+
+  /**
+   * A scope that records no events: for the thousands of requests of a burst, which are summed up in `burst`
+   * events instead. Cache writes still tell the observer what they will cause (so they are not mistaken for
+   * changes from outside), and database queries still count in flight.
+   */
+  quietScope(ctx: { req: string; node?: string }): Scope {
+    return new Scope(this, ctx, this.quietCacheDeps, this.quietDbDeps, true)
   }
 
   /**

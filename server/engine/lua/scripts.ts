@@ -31,6 +31,9 @@ export const SCRIPTS = {
   leaseGet: loadScript('lease-get-2.lua'),
   leaseFill: loadScript('lease-fill-2.lua'),
   leaseInvalidate: loadScript('lease-invalidate-2.lua'),
+  lockRelease: loadScript('lock-release-1.lua'),
+  stampedeLeaseGet: loadScript('stampede-lease-get-3.lua'),
+  stampedeLeaseFill: loadScript('stampede-lease-fill-3.lua'),
 } as const
 
 /**
