@@ -56,24 +56,28 @@ export const QUESTION_META: Record<string, QuestionMeta> = {
   'delete-vs-update': {
     topics: ['writes'],
     material: 4,
-    figure: 'with 100 ms of database latency, the read after a write took ~0.3 ms after update-on-write (a hit) and ~103 ms after delete-on-write (a miss)',
+    figure:
+      'with 100 ms of database latency, the read after a write took ~0.3 ms after update-on-write (a hit) and ~103 ms after delete-on-write (a miss)',
   },
   'update-wastes-work': {
     topics: ['writes'],
-    figure: 'in a write-heavy burst (45 writes, 5 reads), update-on-write stored 45 values of which 40 were overwritten or expired unread',
+    figure:
+      'in a write-heavy burst (45 writes, 5 reads), update-on-write stored 45 values of which 40 were overwritten or expired unread',
   },
   'invalidate-on-db-failure': { topics: ['writes', 'failures'], material: 9 },
   'invalidation-failure': { topics: ['failures'], material: 11 },
   'write-through-worth-it': {
     topics: ['writes'],
-    figure: 'write-through writes took ~206 ms against ~103 ms for delete-on-write (100 ms database latency), and every next read hit',
+    figure:
+      'write-through writes took ~206 ms against ~103 ms for delete-on-write (100 ms database latency), and every next read hit',
   },
   'write-through-cache-failure': { topics: ['writes', 'failures'] },
   'write-through-ttl': { topics: ['writes', 'ttl'] },
   'event-driven-invalidation': { topics: ['events'], material: 12 },
   'lost-invalidation-message': {
     topics: ['events', 'failures'],
-    figure: 'in the compare-all-modes run, Pub/Sub lost 1 message to a server that was down and ended with 4 stale reads; the stream lost none',
+    figure:
+      'in the compare-all-modes run, Pub/Sub lost 1 message to a server that was down and ended with 4 stale reads; the stream lost none',
   },
   'publisher-crash-after-commit': {
     topics: ['events', 'failures'],
@@ -83,47 +87,81 @@ export const QUESTION_META: Record<string, QuestionMeta> = {
   'invalidate-related-keys': { topics: ['many-keys'], material: 7 },
   'why-not-keys': {
     topics: ['many-keys'],
-    figure: 'KEYS cost about 0.3 µs a key here (33 ms over 100,000 keys); another client’s PING waited 11–41 ms during it, against 1–4 ms during a SCAN loop',
+    figure:
+      'KEYS cost about 0.3 µs a key here (33 ms over 100,000 keys); another client’s PING waited 11–41 ms during it, against 1–4 ms during a SCAN loop',
   },
   'scan-duplicates': {
     topics: ['many-keys'],
-    figure: 'with the table resized mid-walk, SSCAN returned 14–19 members twice over three walks; deleting them twice changed nothing',
+    figure:
+      'with the table resized mid-walk, SSCAN returned 14–19 members twice over three walks; deleting them twice changed nothing',
   },
   'what-is-cache-versioning': { topics: ['versioning'], material: 14 },
-  'old-generation': { topics: ['versioning', 'ttl'], figure: '20 cached users took about 10 KB per generation; without a TTL every old generation keeps its share for ever' },
+  'old-generation': {
+    topics: ['versioning', 'ttl'],
+    figure:
+      '20 cached users took about 10 KB per generation; without a TTL every old generation keeps its share for ever',
+  },
   'stale-write-back': { topics: ['races', 'writes'] },
   'double-delete-enough': { topics: ['races', 'writes'] },
   'leases-how': { topics: ['races', 'stampede'] },
   'bp-why-always-ttl': {
     topics: ['ttl', 'failures'],
     material: 5,
-    figure: 'the same missed invalidation: the key with a 5 s TTL was read fresh within 5 s, the key without one was still stale when the demo ended',
+    figure:
+      'the same missed invalidation: the key with a 5 s TTL was read fresh within 5 s, the key without one was still stale when the demo ended',
   },
   'bp-cache-without-ttl': {
     topics: ['ttl'],
     material: 13,
-    figure: '7 s after 6 s of post reads stopped, the arm without a TTL still held 104 keys; the arm with a 5 s TTL held none',
+    figure:
+      '7 s after 6 s of post reads stopped, the arm without a TTL still held 104 keys; the arm with a 5 s TTL held none',
   },
   'bp-versioning-needs-ttl': { topics: ['versioning', 'ttl'], material: 14 },
   'bp-invalidation-failures': {
     topics: ['failures'],
     material: 11,
-    figure: 'with Redis refused for the room, ~14k reads and ~1.5k writes from 16 clients all answered ok (read p99 ~60 ms with 20 ms of database latency); the first cache hit came within 0.9 s of Redis returning',
+    figure:
+      'with Redis refused for the room, ~14k reads and ~1.5k writes from 16 clients all answered ok (read p99 ~60 ms with 20 ms of database latency); the first cache hit came within 0.9 s of Redis returning',
   },
   'bp-db-failing': { topics: ['writes', 'failures'], material: 9 },
   'bp-combine': {
     topics: ['events', 'failures', 'ttl'],
-    figure: 'a lost event left app2 stale for ~1.8 s (8 reads) until its 2 s L1 TTL; without TTLs a failed write-through stayed stale for the whole 8 s run (64 reads)',
+    figure:
+      'a lost event left app2 stale for ~1.8 s (8 reads) until its 2 s L1 TTL; without TTLs a failed write-through stayed stale for the whole 8 s run (64 reads)',
   },
   'bp-monitoring': { topics: ['failures'] },
   'what-is-cache-warming': {
     topics: ['warming'],
     material: 6,
-    figure: 'on the same seeded Zipf load (100 reads/s), a warm start hit about 59% in its first 2 s against about 44% cold, after 10–40 ms of warming (35 keys, one pipeline)',
+    figure:
+      'on the same seeded Zipf load (100 reads/s), a warm start hit about 59% in its first 2 s against about 44% cold, after 10–40 ms of warming (35 keys, one pipeline)',
   },
   'what-to-warm': { topics: ['warming'] },
   'scheduled-warming': { topics: ['warming', 'ttl'] },
   'refresh-interval-vs-ttl': { topics: ['warming', 'ttl'] },
+  'what-is-stampede': {
+    topics: ['stampede'],
+    material: 2,
+    figure:
+      'a 1000-request burst on an expired key with 50 ms of database latency made 1000 database queries, all 1000 in flight at the peak',
+  },
+  lock: {
+    topics: ['stampede'],
+    material: 3,
+    figure: 'the same burst behind a lock made 1 query and finished in 0.13–0.22 of the unprotected burst’s time',
+  },
+  'holder-dies': { topics: ['stampede', 'failures'] },
+  coalescing: {
+    topics: ['stampede', 'events'],
+    figure:
+      'single flight in one app server: 1 query, 0.07–0.09 of the unprotected time; with several app servers, one query per server',
+  },
+  'soft-hard': {
+    topics: ['stampede', 'ttl'],
+    material: 8,
+    figure: 'past its soft expiry a key served 1000 requests stale at once while 1 background query refreshed it',
+  },
+  'early-expiration': { topics: ['stampede', 'ttl'], material: 10 },
 }
 
 export interface InterviewQuestion extends Question {
@@ -154,7 +192,10 @@ export interface Progress {
 export const PROGRESS_KEY = 'cachelab.interview'
 
 /** Topics where the learner's latest grades are weakest, worst first (ignoring topics not practised). */
-export function weakTopics(progress: Progress, questions: readonly InterviewQuestion[]): { topic: Topic; score: number; practised: number }[] {
+export function weakTopics(
+  progress: Progress,
+  questions: readonly InterviewQuestion[],
+): { topic: Topic; score: number; practised: number }[] {
   const score: Record<Grade, number> = { 'got-it': 1, partly: 0.5, missed: 0 }
   const byTopic = new Map<Topic, number[]>()
   for (const q of questions) {
