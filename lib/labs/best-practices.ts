@@ -377,7 +377,7 @@ export const bestPracticesLab: LabSpec = {
         'Bumping a version (v1:user:1 to v2:user:1) invalidates by no longer asking for the old names; nothing deletes them. So the old generation is exactly like keys cached without a TTL that nobody reads: it holds memory until a TTL ends it or a sweep removes it. The key-versioning lab shows the bump; here, the arm without a TTL shows what an old generation does.',
       tradeoff:
         'Versioning is instant and race-free, paid for with a cold cache after the bump and a second copy in memory until the TTL.',
-      demo: 'keyspace-grows',
+      demo: 'unread-keys-stay',
     },
     {
       id: 'bp-invalidation-failures',
@@ -622,6 +622,43 @@ export const bestPracticesLab: LabSpec = {
           text: 'The arm without a TTL lost no key',
           measure: { match: { kind: 'gauge', data: { name: 'no TTL keys', value: 0 } }, phase: 'later' },
           max: 0,
+        },
+      ],
+    },
+    {
+      id: 'unread-keys-stay',
+      title: 'Keys nobody reads any more: with a TTL they leave, without one they stay (an old generation)',
+      steps: [
+        { do: { action: 'reset' } },
+        { say: 'Cache posts in both arms for 3 s, then stop reading them, as an app stops reading v1 after a bump.' },
+        { do: { action: 'churn', params: { rps: 20 } } },
+        { sleepMs: 3000 },
+        { do: { action: 'churn', params: { rps: 0 } } },
+        { phase: 'unread' },
+        { say: 'Nobody reads either arm now. Look again after 6 s.' },
+        { sleepMs: 6000 },
+        { do: { action: 'measure' } },
+      ],
+      checks: [
+        {
+          text: 'The keys with a TTL left on their own',
+          measure: { match: { kind: 'gauge', data: { name: 'with TTL keys', value: 0 } }, phase: 'unread' },
+          min: 1,
+        },
+        {
+          text: 'The keys without one were all still there, unread',
+          measure: { match: { kind: 'gauge', data: { name: 'no TTL keys', value: 0 } }, phase: 'unread' },
+          max: 0,
+        },
+        {
+          text: 'and still held memory',
+          measure: {
+            match: { kind: 'gauge', data: { name: 'no TTL memory' } },
+            phase: 'unread',
+            of: 'max',
+            field: 'value',
+          },
+          min: 1,
         },
       ],
     },
