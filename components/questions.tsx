@@ -50,6 +50,11 @@ export function Questions({ lab }: { lab: string }) {
     return () => window.removeEventListener('hashchange', fromHash)
   }, [spec])
 
+  // Questions may share a demo: the URL's one runs once, under the question the link opened (else the first).
+  const autoTarget = autoRun
+    ? (spec.questions.find((q) => q.id === open && q.demo === autoRun) ?? spec.questions.find((q) => q.demo === autoRun))?.id
+    : undefined
+
   return (
     <div className="divide-y divide-zinc-200 dark:divide-zinc-800" data-region="questions">
       {spec.questions.map((q) => (
@@ -76,7 +81,7 @@ export function Questions({ lab }: { lab: string }) {
               <span className="font-semibold">Trade-off: </span>
               {q.tradeoff}
             </p>
-            <ShowMe lab={lab} demoId={q.demo} autoStart={autoRun === q.demo && connection === 'live'} onStarted={() => setAutoRun(undefined)} />
+            <ShowMe lab={lab} demoId={q.demo} autoStart={autoTarget === q.id && connection === 'live'} onStarted={() => setAutoRun(undefined)} />
           </div>
         </details>
       ))}
