@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { finishStep, inspectorRow, openLab, outsideRedis, rows, step } from './support'
+import { finishStep, inspectorRow, openLab, outsideRedis, rows, scanAll, step } from './support'
 
 const choice = (page: Page, group: string, option: string) =>
   page.getByRole('radiogroup', { name: group }).getByRole('radio', { name: option, exact: true })
@@ -74,7 +74,7 @@ test('a new learner walks through key versioning: bump, misses, two generations 
     await expect(labStat(page, 'Current version')).toHaveText('v4')
     await expect(generation(page, 3)).toContainText('never: no TTL')
     // What the panel says v3 holds is what Redis holds (a read in flight at the bump may still land in v3).
-    const v3 = async () => (await redis.scan('0', 'MATCH', `${prefix}v3:*`, 'COUNT', 10_000))[1]
+    const v3 = () => scanAll(redis, `${prefix}v3:*`)
     await expect
       .poll(async () => (await v3()).length === Number(await generation(page, 3).getAttribute('data-keys')))
       .toBe(true)
@@ -88,7 +88,7 @@ test('a new learner walks through key versioning: bump, misses, two generations 
     await page.getByRole('button', { name: 'Sweep v3' }).click()
     await expect(generation(page, 3)).toHaveAttribute('data-keys', '0')
     await expect(rows(page, 'scan', { key: 'v3:*' }).last()).toContainText('→ 0')
-    const [, left] = await redis.scan('0', 'MATCH', `${prefix}v3:*`, 'COUNT', 10_000)
+    const left = await scanAll(redis, `${prefix}v3:*`)
     expect(left).toEqual([])
     await choice(page, 'Read load (over users 1–20)', 'off').click()
     await expect(step(page)).toHaveAttribute('data-done', 'true')

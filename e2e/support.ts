@@ -37,3 +37,15 @@ export async function finishStep(page: Page, id: string): Promise<void> {
   await expect(step(page)).toHaveAttribute('data-done', 'true')
   await page.getByRole('button', { name: 'Next step' }).click()
 }
+
+/** Every key matching `pattern`: the whole SCAN loop (one call covers only part of a large keyspace). */
+export async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = []
+  let cursor = '0'
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000)
+    keys.push(...batch)
+    cursor = next
+  } while (cursor !== '0')
+  return keys
+}
