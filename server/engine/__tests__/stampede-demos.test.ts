@@ -1,36 +1,4 @@
-/**
- * Every demo of the stampede lab, run through the `demo` action as "Show me" runs it: each must
- * end with its claim proved on the real Redis and database.
- */
-import { describe, expect, it } from 'vitest'
-import { findLab } from '../../../lib/labs/catalogue'
-import { useTestApp } from '../../test-support/app'
-import { collect } from '../../test-support/events'
-import type { DemoResult } from '../demo-runner'
+/** Every demo of the stampede lab proves its claim, as "Show me" runs it (see describeDemos). */
+import { describeDemos } from '../../test-support/demos'
 
-const lab = findLab('stampede')!
-const t = useTestApp({ database: 'pglite' })
-
-describe('stampede lab demos', () => {
-  it.each(lab.demos.map((d) => [d.id]))(
-    'demo %s proves its claim',
-    async (id) => {
-      const room = await t.room()
-      const c = collect(t.app.engine.recorder, room)
-      const result = (await t.app.engine.act(room, { lab: 'stampede', action: 'demo', id }, 'api')) as DemoResult
-      c.stop()
-      expect(
-        result.checks.filter((check) => !check.passed),
-        JSON.stringify(result.checks, null, 1),
-      ).toEqual([])
-      expect(result).toMatchObject({ demo: id, passed: true })
-      expect(result.checks.length).toBe(lab.demos.find((d) => d.id === id)!.checks.length)
-      const verdict = c.events.findLast((e) => e.kind === 'demo-result')
-      expect(verdict).toMatchObject({ kind: 'demo-result', data: { demo: id, passed: true } })
-      // Nothing the demo did showed up as a change from outside the app.
-      expect(c.events.filter((e) => e.src === 'outside')).toEqual([])
-      console.log(id, result.ms, 'ms', JSON.stringify(result.checks.map((k) => k.detail)))
-    },
-    120_000,
-  )
-})
+describeDemos('stampede')
