@@ -3,10 +3,12 @@
  * Stream in pipelined batches, and hands them to the room's browsers in batches: at most one message per
  * room every ~50 ms, never one per event.
  *
- * Stream layout: one entry per append batch (up to ENTRY_EVENTS events, field `e` holds a JSON array), and
- * the entry id is `<last seq in the batch>-0`. So `XRANGE (<after>-0 +` returns exactly the entries holding
- * events after `after`, and `MINID ~ <seq - maxLen>` keeps the last maxLen events. One XADD per batch instead
- * of one per event keeps the recorder's cost on Redis far below the work it records.
+ * Stream layout: one entry per turn of the event loop's events (up to ENTRY_EVENTS of them, field `e` holds
+ * a JSON array), and the entry id is `<last seq in the entry>-0`. So `XRANGE (<after>-0 +` returns exactly
+ * the entries holding events after `after`, and `MINID ~ <seq - maxLen>` keeps the last maxLen events. One
+ * XADD per entry instead of one per event keeps the recorder's cost on Redis far below the work it records.
+ * An entry is serialized as soon as its turn ends and waits as bytes while an earlier append is on its way,
+ * so events are short-lived objects however long Redis takes to answer.
  *
  * Ordering guarantee that makes replay gap-free: a batch is sent to browsers only after its append was
  * attempted, and a browser joins the socket.io room before it reads the stream. So every event is either in
@@ -42,21 +44,38 @@ export interface RecorderOptions {
 export type BatchSink = (room: string, events: LabEvent[]) => void
 export type EventListener = (event: LabEvent) => void
 
+/**
+ * Events serialized for one stream entry: what waits for Redis is one buffer, not thousands of objects. The
+ * JSON is encoded to bytes once, here: handed a string, ioredis would measure it, concatenate it into the
+ * command and encode it again on the socket, and for a busy room that was most of what recording cost.
+ */
+interface Chunk {
+  first: number
+  last: number
+  count: number
+  bytes: Buffer
+}
+
 interface RoomLog {
   seq: number
-  /** Recorded, not yet sent to Redis. */
+  /** Recorded this turn of the event loop, not yet serialized. */
   pending: LabEvent[]
+  /** Serialized, waiting for the next append. */
+  queued: Chunk[]
   /** Being appended right now. */
-  inflight: LabEvent[]
+  inflight: Chunk[]
   /** Appends that failed (Redis down), retried first on the next append. */
-  backlog: LabEvent[]
+  backlog: Chunk[]
+  backlogEvents: number
+  /** Serialized events a browser will be sent once their append has been attempted (watched rooms only). */
+  held: LabEvent[]
   /** Appended (or attempted), not yet sent to browsers. */
   unsent: LabEvent[]
-  appendScheduled: boolean
+  sealScheduled: boolean
+  appending: boolean
+  retryTimer: NodeJS.Timeout | undefined
   emitTimer: NodeJS.Timeout | undefined
   lastEmit: number
-  /** Highest seq already queued for browsers: a retried append must not send its events a second time. */
-  queuedUpTo: number
   listeners: Set<EventListener>
   drained: (() => void)[]
 }
@@ -94,13 +113,17 @@ export class Recorder {
     this.rooms.set(room, {
       seq,
       pending: [],
+      queued: [],
       inflight: [],
       backlog: [],
+      backlogEvents: 0,
+      held: [],
       unsent: [],
-      appendScheduled: false,
+      sealScheduled: false,
+      appending: false,
+      retryTimer: undefined,
       emitTimer: undefined,
       lastEmit: 0,
-      queuedUpTo: seq,
       listeners: new Set(),
       drained: [],
     })
@@ -128,9 +151,9 @@ export class Recorder {
     if (event.time === undefined) event.time = now()
     r.pending.push(event)
     for (const listener of r.listeners) listener(event)
-    if (!r.appendScheduled && r.inflight.length === 0) {
-      r.appendScheduled = true
-      setImmediate(() => void this.append(room, r))
+    if (!r.sealScheduled) {
+      r.sealScheduled = true
+      setImmediate(() => this.seal(room, r))
     }
     return event
   }
@@ -167,10 +190,12 @@ export class Recorder {
       log.warn(`replay of ${room} from the stream failed, serving memory only: ${(err as Error).message}`)
     }
     if (r) {
-      for (const list of [r.backlog, r.inflight, r.pending]) {
-        for (const event of list) if (event.seq > after) byId.set(event.seq, event)
+      for (const chunk of [...r.backlog, ...r.inflight, ...r.queued]) {
+        if (chunk.last <= after) continue
+        for (const event of JSON.parse(chunk.bytes.toString()) as LabEvent[]) if (event.seq > after) byId.set(event.seq, event)
       }
-      const memFirst = r.backlog[0]?.seq ?? r.inflight[0]?.seq ?? r.pending[0]?.seq
+      for (const event of r.pending) if (event.seq > after) byId.set(event.seq, event)
+      const memFirst = memoryFirstSeq(r)
       if (firstSeq === 0 && memFirst !== undefined) firstSeq = memFirst
     }
     const events = [...byId.values()].sort((a, b) => a.seq - b.seq).slice(0, limit)
@@ -187,13 +212,13 @@ export class Recorder {
     } catch {
       // Redis unavailable: what memory holds is all there is.
     }
-    return r?.backlog[0]?.seq ?? r?.inflight[0]?.seq ?? r?.pending[0]?.seq ?? 0
+    return (r && memoryFirstSeq(r)) ?? 0
   }
 
   /** Resolves once everything recorded so far was appended (or attempted) and sent. */
   flush(room: string): Promise<void> {
     const r = this.rooms.get(room)
-    if (!r || (r.pending.length === 0 && r.inflight.length === 0 && r.unsent.length === 0)) return Promise.resolve()
+    if (!r || drained(r)) return Promise.resolve()
     return new Promise((resolve) => r.drained.push(resolve))
   }
 
@@ -201,7 +226,10 @@ export class Recorder {
   async close(room: string): Promise<void> {
     await this.flush(room)
     const r = this.rooms.get(room)
-    if (r) clearTimeout(r.emitTimer)
+    if (r) {
+      clearTimeout(r.emitTimer)
+      clearTimeout(r.retryTimer)
+    }
     this.rooms.delete(room)
   }
 
@@ -209,56 +237,82 @@ export class Recorder {
     await Promise.all([...this.rooms.keys()].map((room) => this.close(room)))
   }
 
-  private async append(room: string, r: RoomLog): Promise<void> {
-    r.appendScheduled = false
-    if (r.pending.length === 0 && r.backlog.length === 0) return
-    r.inflight = r.backlog.concat(r.pending)
-    r.backlog = []
+  /**
+   * Serializes what this turn of the event loop recorded, so the objects die young: under a heavy load the
+   * events waiting for Redis's answer would otherwise outlive several garbage collections each, and copying
+   * them cost more than everything else the recorder does.
+   */
+  private seal(room: string, r: RoomLog): void {
+    r.sealScheduled = false
+    const events = r.pending
+    if (events.length === 0) return
     r.pending = []
+    for (let i = 0; i < events.length; i += ENTRY_EVENTS) {
+      const part = events.length <= ENTRY_EVENTS ? events : events.slice(i, i + ENTRY_EVENTS)
+      r.queued.push({ first: part[0]!.seq, last: part.at(-1)!.seq, count: part.length, bytes: Buffer.from(JSON.stringify(part)) })
+    }
+    if (this.opts.watched?.(room) ?? true) {
+      for (const event of events) r.held.push(event)
+    }
+    if (!r.appending) void this.append(room, r)
+  }
+
+  private async append(room: string, r: RoomLog): Promise<void> {
+    if (r.queued.length === 0 && r.backlog.length === 0) return
+    r.appending = true
+    clearTimeout(r.retryTimer)
+    r.retryTimer = undefined
+    r.inflight = r.backlog.concat(r.queued)
+    r.backlog = []
+    r.backlogEvents = 0
+    r.queued = []
     const key = roomKeys(room).events
     const pipeline = this.redis.pipeline()
-    const chunks: LabEvent[][] = []
-    for (let i = 0; i < r.inflight.length; i += ENTRY_EVENTS) chunks.push(r.inflight.slice(i, i + ENTRY_EVENTS))
-    for (const chunk of chunks) {
-      const last = chunk.at(-1)!.seq
-      const minId = Math.max(0, last - this.opts.maxLen)
-      pipeline.xadd(key, 'MINID', '~', `${minId}-0`, `${last}-0`, 'e', JSON.stringify(chunk))
+    for (const chunk of r.inflight) {
+      const minId = Math.max(0, chunk.last - this.opts.maxLen)
+      pipeline.xadd(key, 'MINID', '~', `${minId}-0`, `${chunk.last}-0`, 'e', chunk.bytes)
     }
-    let failed: LabEvent[] = []
+    let failed: Chunk[] = []
     try {
       const results = (await pipeline.exec()) ?? []
       results.forEach(([err], i) => {
         // An id at or below the stream's top means the entry is already there (a retried append).
-        if (err && !/equal or smaller/i.test(err.message)) failed.push(...chunks[i]!)
+        if (err && !/equal or smaller/i.test(err.message)) failed.push(r.inflight[i]!)
       })
     } catch {
       failed = r.inflight
     }
-    const attempted = r.inflight
+    const attemptedUpTo = r.inflight.reduce((top, chunk) => Math.max(top, chunk.last), 0)
     r.inflight = []
-    if (failed.length > 0) {
-      r.backlog = failed.concat(r.backlog)
-      if (r.backlog.length > this.maxBacklog) {
-        const dropped = r.backlog.splice(0, r.backlog.length - this.maxBacklog)
-        log.warn(`room ${room}: Redis unavailable, dropped ${dropped.length} events from the stream backlog`)
-      }
-      setTimeout(() => {
-        if (!r.appendScheduled && r.inflight.length === 0 && this.rooms.get(room) === r) void this.append(room, r)
-      }, 500).unref()
-    }
-    const watched = this.opts.watched?.(room) ?? true
-    for (const event of attempted) {
-      // A retried append must not send its events to browsers a second time.
-      if (event.seq <= r.queuedUpTo) continue
-      r.queuedUpTo = event.seq
-      if (watched) r.unsent.push(event)
+    r.appending = false
+    if (failed.length > 0) this.keepForRetry(room, r, failed)
+    // Browsers get events only once their append was attempted (see the ordering guarantee above).
+    let sent = 0
+    while (sent < r.held.length && r.held[sent]!.seq <= attemptedUpTo) sent += 1
+    if (sent > 0) {
+      for (const event of r.held.splice(0, sent)) r.unsent.push(event)
     }
     this.scheduleEmit(room, r)
     this.settle(r)
-    if (r.pending.length > 0 && !r.appendScheduled) {
-      r.appendScheduled = true
-      setImmediate(() => void this.append(room, r))
+    if (r.queued.length > 0) void this.append(room, r)
+  }
+
+  /** Puts failed chunks back in front of the backlog (capped), and retries in a while if nothing else does. */
+  private keepForRetry(room: string, r: RoomLog, failed: Chunk[]): void {
+    r.backlog = failed.concat(r.backlog)
+    r.backlogEvents = r.backlog.reduce((n, chunk) => n + chunk.count, 0)
+    let dropped = 0
+    while (r.backlogEvents > this.maxBacklog && r.backlog.length > 1) {
+      const chunk = r.backlog.shift()!
+      r.backlogEvents -= chunk.count
+      dropped += chunk.count
     }
+    if (dropped > 0) log.warn(`room ${room}: Redis unavailable, dropped ${dropped} events from the stream backlog`)
+    r.retryTimer = setTimeout(() => {
+      r.retryTimer = undefined
+      if (!r.appending && this.rooms.get(room) === r) void this.append(room, r)
+    }, 500)
+    r.retryTimer.unref()
   }
 
   private scheduleEmit(room: string, r: RoomLog): void {
@@ -281,12 +335,25 @@ export class Recorder {
 
   /** Resolves flush() waiters once nothing recorded is waiting to be appended or sent. */
   private settle(r: RoomLog): void {
-    if (r.pending.length === 0 && r.inflight.length === 0 && r.unsent.length === 0) {
+    if (drained(r)) {
       for (const resolve of r.drained.splice(0)) resolve()
     }
   }
 }
 
+function drained(r: RoomLog): boolean {
+  return (
+    r.pending.length === 0 &&
+    r.queued.length === 0 &&
+    r.inflight.length === 0 &&
+    r.held.length === 0 &&
+    r.unsent.length === 0
+  )
+}
+
+function memoryFirstSeq(r: RoomLog): number | undefined {
+  return r.backlog[0]?.first ?? r.inflight[0]?.first ?? r.queued[0]?.first ?? r.pending[0]?.seq
+}
 
 /** The events of one stream entry; entries that do not parse (written by something else) are skipped. */
 function decode(fields: string[]): LabEvent[] {

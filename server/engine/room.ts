@@ -44,18 +44,22 @@ const MAX_KNOWN_KEYS = 10_000
 /** What one request sees: its id, and the room's cache and database bound to it. */
 export class Scope {
   readonly cache: RoomCache
-  readonly db: RoomDb
+  private dbScope: RoomDb | undefined
 
   constructor(
     private readonly room: Room,
     private readonly ctx: { req: string; node?: string },
     cacheDeps: CacheDeps,
-    dbDeps: DbDeps,
+    private readonly dbDeps: DbDeps,
     /** Records nothing (a burst's unsampled requests): the cache and database work the same. */
     private readonly quiet = false,
   ) {
     this.cache = new RoomCache(cacheDeps, ctx)
-    this.db = new RoomDb(dbDeps, ctx)
+  }
+
+  /** The database as this request sees it; made on first use, since a cache hit never needs it. */
+  get db(): RoomDb {
+    return (this.dbScope ??= new RoomDb(this.dbDeps, this.ctx))
   }
 
   get req(): string {

@@ -36,6 +36,8 @@ export interface LiveRoom {
   labs: Map<string, LabInstance>
   /** Set while a demo runs, so two cannot interleave. */
   demo?: string
+  /** The lab that acted last: when another acts, this one is told to stop its background work. */
+  active?: string
 }
 
 export class Rooms {
