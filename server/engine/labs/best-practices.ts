@@ -45,6 +45,7 @@ import { measureArms, readArmPost } from '../strategies/keyspace-arms'
 import { L1_FOREVER_MS, readLayered, savedBy, writeLayered } from '../strategies/layered'
 import { Cluster, type Propagation } from '../strategies/propagation/cluster'
 import { pubsubPropagation } from '../strategies/propagation/pubsub'
+import { actAndPublish } from './act-and-publish'
 import { parseScrape, ratesBetween, roomLines, type Scrape } from './best-practices-monitor'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
@@ -620,16 +621,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
 
   return {
     state: current,
-    async act(action, params, by) {
-      const handler = actions[action]
-      if (!handler) throw new Error(`no handler for ${action}`)
-      const before = state
-      try {
-        return await handler(params, by)
-      } finally {
-        if (state !== before) publish()
-      }
-    },
+    act: actAndPublish(actions, () => state, publish),
     stop() {
       stopLoad?.()
       stopChurn?.()

@@ -20,6 +20,7 @@ import { updateUser } from '../strategies/cache-aside-ttl'
 import { gaugesToRecord, measureGenerations, type Recorded } from '../strategies/generation-memory'
 import { scanAndUnlink } from '../strategies/scan-invalidation'
 import { fillGeneration, nextVersion, readVersioned, versionedUserKey } from '../strategies/versioned-keys'
+import { actAndPublish } from './act-and-publish'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
 import { sampleUntilQuiet } from './sample-until-quiet'
@@ -203,16 +204,7 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
 
   return {
     state: () => state,
-    async act(action, params, by) {
-      const handler = actions[action]
-      if (!handler) throw new Error(`no handler for ${action}`)
-      const before = state
-      try {
-        return await handler(params, by)
-      } finally {
-        if (state !== before) publish()
-      }
-    },
+    act: actAndPublish(actions, () => state, publish),
     stop() {
       stopLoad?.()
       pause()
