@@ -2,7 +2,7 @@
  * Event helpers in the cachified style: map events to compact tuples (`['cache', 'miss', 'user:1']`) and
  * compare whole sequences, the same sequences the timeline draws.
  */
-import type { EventInput, LabEvent } from '../../lib/events'
+import type { EventInput, EventOf, Kind, LabEvent } from '../../lib/events'
 import { matches, type EventMatcher } from '../../lib/match'
 import type { Recorder } from '../engine/recorder'
 
@@ -17,6 +17,11 @@ export function brief(e: LabEvent | EventInput): Brief {
 
 export function briefs(events: readonly (LabEvent | EventInput)[]): Brief[] {
   return events.map(brief)
+}
+
+/** The events of one kind, typed as that kind's events. */
+export function ofKind<K extends Kind>(events: readonly LabEvent[], kind: K): (EventOf<K> & LabEvent)[] {
+  return events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
 }
 
 /** Everything a room records from now on, as the recorder numbers it. */

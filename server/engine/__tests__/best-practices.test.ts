@@ -6,19 +6,17 @@
  * keyspace arms; the combined strategy with and without a fault.
  */
 import { describe, expect, it, onTestFinished } from 'vitest'
-import type { EventOf, Kind, LabEvent } from '../../../lib/events'
+import type { LabEvent } from '../../../lib/events'
 import { roomKeys } from '../../../lib/keys'
 import type { BestPracticesState, CombinedRow } from '../../../lib/labs/best-practices'
 import { useTestApp, type TestDatabase } from '../../test-support/app'
-import { briefs, collect } from '../../test-support/events'
+import { briefs, collect, ofKind } from '../../test-support/events'
 import { waitUntil } from '../../test-support/env'
 import { useRedis } from '../../test-support/redis'
 
 const LAB = 'best-practices'
 const redis = useRedis('check')
 
-const ofKind = <K extends Kind>(events: LabEvent[], kind: K) =>
-  events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
 /** A request's own events: the sampler's gauges interleave with them. */
 const requestOnly = (events: LabEvent[]) => events.filter((e) => e.kind !== 'gauge' && e.kind !== 'setting')
 

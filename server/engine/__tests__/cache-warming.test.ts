@@ -5,11 +5,11 @@
  * the schedule's timer stopped by its switch, by reset, by leaving the lab and by the room going away.
  */
 import { describe, expect, it, onTestFinished } from 'vitest'
-import type { EventOf, Kind, LabEvent } from '../../../lib/events'
+import type { LabEvent } from '../../../lib/events'
 import { roomKeys } from '../../../lib/keys'
 import { WARMING, warmingGauge, type RunResult, type WarmingLabState } from '../../../lib/labs/cache-warming'
 import { useTestApp, type TestDatabase } from '../../test-support/app'
-import { briefs, collect } from '../../test-support/events'
+import { briefs, collect, ofKind } from '../../test-support/events'
 import { sleep } from '../../test-support/env'
 import { useRedis } from '../../test-support/redis'
 import { LabError } from '../errors'
@@ -42,8 +42,6 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
     return { id, c, act, fails, state, full: roomKeys(id).full }
   }
 
-  const ofKind = <K extends Kind>(events: LabEvent[], kind: K) =>
-    events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
   const refreshes = (events: LabEvent[]) => ofKind(events, 'request').filter((e) => e.data.action === 'refresh')
 
   it('a read of a post misses, caches the row with the TTL; the next read hits', async () => {

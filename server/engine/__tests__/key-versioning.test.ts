@@ -4,14 +4,13 @@
  * without a TTL that stays, the sweep, and the memory figures sampled into gauge events.
  */
 import { describe, expect, it, onTestFinished } from 'vitest'
-import type { EventOf, Kind, LabEvent } from '../../../lib/events'
-import { roomKeys } from '../../../lib/keys'
+import type { LabEvent } from '../../../lib/events'
 import type { VersioningLabState } from '../../../lib/labs/key-versioning'
 import { useTestApp, type TestDatabase } from '../../test-support/app'
-import { briefs, collect } from '../../test-support/events'
+import { briefs, ofKind } from '../../test-support/events'
 import { sleep, waitUntil } from '../../test-support/env'
+import { openLabRoom } from '../../test-support/lab-room'
 import { useRedis } from '../../test-support/redis'
-import { LabError } from '../errors'
 
 const redis = useRedis('check')
 
@@ -19,34 +18,14 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('key-versioning lab on %
   const t = useTestApp({ database })
 
   async function labRoom() {
-    const id = await t.room()
-    const c = collect(t.app.engine.recorder, id)
-    onTestFinished(() => c.stop())
-    const act = async (action: string, params: Record<string, unknown> = {}) => {
-      const from = c.last
-      const result = (await t.app.engine.act(id, { lab: 'key-versioning', action, ...params }, 'you')) as Record<
-        string,
-        unknown
-      >
-      await t.app.engine.recorder.flush(id)
-      return { result, events: c.after(from) }
-    }
-    const fails = (action: string, params: Record<string, unknown> = {}) =>
-      t.app.engine.act(id, { lab: 'key-versioning', action, ...params }, 'you').then(
-        () => undefined,
-        (e: unknown) => (e instanceof LabError ? { status: e.status, code: e.code } : e),
-      )
-    const state = () => t.app.engine.rooms.peek(id)!.labs.get('key-versioning')!.state() as VersioningLabState
-    const full = roomKeys(id).full
+    const lab = await openLabRoom<VersioningLabState>(t, 'key-versioning')
     onTestFinished(
       async () =>
-        void (await t.app.engine.act(id, { lab: 'key-versioning', action: 'load', rps: 0 }, 'you').catch(() => {})),
+        void (await t.app.engine.act(lab.id, { lab: 'key-versioning', action: 'load', rps: 0 }, 'you').catch(() => {})),
     )
-    return { id, c, act, fails, state, full }
+    return lab
   }
 
-  const ofKind = <K extends Kind>(events: LabEvent[], kind: K) =>
-    events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
   /** The request's own events: the memory sampler's gauges interleave with them. */
   const requestOnly = (events: LabEvent[]) => events.filter((e) => e.kind !== 'gauge')
   const gauges = (events: LabEvent[], name: string) =>

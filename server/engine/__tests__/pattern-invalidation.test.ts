@@ -2,15 +2,14 @@
  * The pattern-invalidation lab through the whole app, with the real Redis and each database adapter: the
  * fill, the SCAN loop one call at a time, KEYS and its guard, the tag set, and what Redis holds after each.
  */
-import { describe, expect, it, onTestFinished } from 'vitest'
-import type { EventOf, Kind, LabEvent } from '../../../lib/events'
+import { describe, expect, it } from 'vitest'
 import { roomKeys, scratchKey } from '../../../lib/keys'
 import { PATTERN_LIMITS, type PatternLabState } from '../../../lib/labs/pattern-invalidation'
 import { useTestApp, type TestDatabase } from '../../test-support/app'
-import { briefs, collect } from '../../test-support/events'
+import { briefs, ofKind } from '../../test-support/events'
 import { sleep } from '../../test-support/env'
+import { openLabRoom } from '../../test-support/lab-room'
 import { scanAll, useRedis } from '../../test-support/redis'
-import { LabError } from '../errors'
 import { loadScript, runScript } from '../strategies/lua-script'
 
 const UNLINK_TAGGED = loadScript('unlink-tagged.lua')
@@ -30,32 +29,11 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('pattern-invalidation la
   const t = useTestApp({ database })
 
   async function labRoom() {
-    const id = await t.room()
-    const c = collect(t.app.engine.recorder, id)
-    onTestFinished(() => c.stop())
-    const act = async (action: string, params: Record<string, unknown> = {}) => {
-      const from = c.last
-      const result = (await t.app.engine.act(id, { lab: 'pattern-invalidation', action, ...params }, 'you')) as Record<
-        string,
-        unknown
-      >
-      await t.app.engine.recorder.flush(id)
-      return { result, events: c.after(from) }
-    }
-    const fails = (action: string, params: Record<string, unknown> = {}) =>
-      t.app.engine.act(id, { lab: 'pattern-invalidation', action, ...params }, 'you').then(
-        () => undefined,
-        (e: unknown) => (e instanceof LabError ? { status: e.status, code: e.code, message: e.message } : e),
-      )
-    const state = () => t.app.engine.rooms.peek(id)!.labs.get('pattern-invalidation')!.state() as PatternLabState
-    const full = roomKeys(id).full
+    const lab = await openLabRoom<PatternLabState>(t, 'pattern-invalidation')
     /** How many of these room keys Redis holds. */
-    const existing = (keys: string[]) => redis.check.exists(...keys.map(full))
-    return { id, c, act, fails, state, full, existing }
+    const existing = (keys: string[]) => redis.check.exists(...keys.map(lab.full))
+    return { ...lab, existing }
   }
-
-  const ofKind = <K extends Kind>(events: LabEvent[], kind: K) =>
-    events.filter((e): e is EventOf<K> & LabEvent => e.kind === kind)
 
   it("a fill writes the user's keys from SQL, each shown, and thousands of others in pipelined batches", async () => {
     const lab = await labRoom()

@@ -45,9 +45,11 @@ import { measureArms, readArmPost } from '../strategies/keyspace-arms'
 import { L1_FOREVER_MS, readLayered, savedBy, writeLayered } from '../strategies/layered'
 import { Cluster, type Propagation } from '../strategies/propagation/cluster'
 import { pubsubPropagation } from '../strategies/propagation/pubsub'
+import { actAndPublish } from './act-and-publish'
 import { parseScrape, ratesBetween, roomLines, type Scrape } from './best-practices-monitor'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
+import { sampleUntilQuiet } from './sample-until-quiet'
 
 const SERVERS = 2
 const L1_MAX = 200
@@ -118,9 +120,6 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
   let keyspaceOn = false
   const recorded = new Map<string, Recorded>()
   let lastScrape: { at: number; scrape: Scrape } | undefined
-  let timer: NodeJS.Timeout | undefined
-  let sampling: Promise<void> | undefined
-  let quiet = 0
 
   const set = (patch: Partial<BestPracticesState>) => {
     state = withStats({ ...state, ...patch })
@@ -527,31 +526,17 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     })
   }
 
-  const tick = () => {
-    if (sampling) return
-    sampling = sample()
-      .then((changed) => {
-        const busy = state.load.rps > 0 || state.churn.rps > 0 || state.combined.running !== null
-        // A key that will expire is worth watching; one stale for ever is not (the browser counts its seconds).
-        const pending = state.arms.some((a) => a.ttlLeftMs !== null)
-        quiet = changed || busy || pending ? 0 : quiet + 1
-        if (quiet >= QUIET_SAMPLES) pause()
-      })
-      .catch(() => {}) // Redis down for the engine too: try again next tick
-      .finally(() => (sampling = undefined))
-  }
-  const pause = () => {
-    clearInterval(timer)
-    timer = undefined
-  }
-  const kick = () => {
-    quiet = 0
-    if (!timer) {
-      timer = setInterval(tick, SAMPLE_EVERY_MS)
-      timer.unref()
-      tick()
-    }
-  }
+  const { kick, pause, settled } = sampleUntilQuiet({
+    sample,
+    busy: () =>
+      state.load.rps > 0 ||
+      state.churn.rps > 0 ||
+      state.combined.running !== null ||
+      // A key that will expire is worth watching; one stale for ever is not (the browser counts its seconds).
+      state.arms.some((a) => a.ttlLeftMs !== null),
+    everyMs: SAMPLE_EVERY_MS,
+    quietSamples: QUIET_SAMPLES,
+  })
 
   const actions: Record<string, (p: Record<string, unknown>, by: Actor) => Promise<unknown>> = {
     read: (p, by) => read((p.server as number | undefined) ?? 1, p.userId as number, by),
@@ -618,7 +603,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       stopChurn?.()
       stopLoad = stopChurn = undefined
       pause()
-      await Promise.allSettled([sampling, ...churning])
+      await Promise.allSettled([settled(), ...churning])
       room.setRedisMode('up')
       setDbFailing(false)
       room.faults.clear()
@@ -636,16 +621,7 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
 
   return {
     state: current,
-    async act(action, params, by) {
-      const handler = actions[action]
-      if (!handler) throw new Error(`no handler for ${action}`)
-      const before = state
-      try {
-        return await handler(params, by)
-      } finally {
-        if (state !== before) publish()
-      }
-    },
+    act: actAndPublish(actions, () => state, publish),
     stop() {
       stopLoad?.()
       stopChurn?.()

@@ -34,6 +34,7 @@ import {
   type Observe,
 } from '../strategies/warming'
 import { rankOf, zipfCdf, zipfPlan, type Pick } from '../strategies/zipf-load'
+import { actAndPublish } from './act-and-publish'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
 
@@ -402,16 +403,7 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
 
   return {
     state: () => state,
-    async act(action, params, by) {
-      const handler = actions[action]
-      if (!handler) throw new Error(`no handler for ${action}`)
-      const before = state
-      try {
-        return await handler(params, by)
-      } finally {
-        if (state !== before) publish()
-      }
-    },
+    act: actAndPublish(actions, () => state, publish),
     stop() {
       halt()
     },

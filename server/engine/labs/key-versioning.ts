@@ -20,8 +20,10 @@ import { updateUser } from '../strategies/cache-aside-ttl'
 import { gaugesToRecord, measureGenerations, type Recorded } from '../strategies/generation-memory'
 import { scanAndUnlink } from '../strategies/scan-invalidation'
 import { fillGeneration, nextVersion, readVersioned, versionedUserKey } from '../strategies/versioned-keys'
+import { actAndPublish } from './act-and-publish'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
+import { sampleUntilQuiet } from './sample-until-quiet'
 
 /** How often the sampler measures while something changes. */
 const SAMPLE_EVERY_MS = 1000
@@ -57,9 +59,6 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
   const figures = new Map<number, GenerationFigures>()
   /** The last value recorded for each gauge. */
   const recorded = new Map<string, Recorded>()
-  let timer: NodeJS.Timeout | undefined
-  let sampling: Promise<void> | undefined
-  let quiet = 0
 
   const set = (patch: Partial<VersioningLabState>) => {
     state = withStats({ ...state, ...patch })
@@ -94,30 +93,13 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
     return changed.some((c) => c.name !== gaugeName.usedMemory)
   }
 
-  const tick = () => {
-    if (sampling) return
-    sampling = sample()
-      .then((changed) => {
-        const pending = [...figures.values()].some((g) => g.maxTtlMs !== null && watching.has(g.version))
-        quiet = changed || pending || state.load.rps > 0 ? 0 : quiet + 1
-        if (quiet >= QUIET_SAMPLES) pause()
-      })
-      .catch(() => {}) // Redis down: the status banner says so; try again next tick
-      .finally(() => (sampling = undefined))
-  }
-  const pause = () => {
-    clearInterval(timer)
-    timer = undefined
-  }
-  /** Something changed: measure soon, and keep measuring until things are quiet again. */
-  const kick = () => {
-    quiet = 0
-    if (!timer) {
-      timer = setInterval(tick, SAMPLE_EVERY_MS)
-      timer.unref()
-      tick()
-    }
-  }
+  const { kick, pause, settled } = sampleUntilQuiet({
+    sample,
+    // A load keeps caching keys, and a watched generation with keys on a TTL has expiries still to come.
+    busy: () => state.load.rps > 0 || [...figures.values()].some((g) => g.maxTtlMs !== null && watching.has(g.version)),
+    everyMs: SAMPLE_EVERY_MS,
+    quietSamples: QUIET_SAMPLES,
+  })
 
   const read = async (userId: number, by: Actor) => {
     const version = state.version
@@ -211,7 +193,7 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
       stopLoad?.()
       stopLoad = undefined
       pause()
-      await sampling
+      await settled()
       watching.clear()
       figures.clear()
       recorded.clear()
@@ -222,16 +204,7 @@ function createVersioningLab(room: Room, env: LabEnv): LabInstance {
 
   return {
     state: () => state,
-    async act(action, params, by) {
-      const handler = actions[action]
-      if (!handler) throw new Error(`no handler for ${action}`)
-      const before = state
-      try {
-        return await handler(params, by)
-      } finally {
-        if (state !== before) publish()
-      }
-    },
+    act: actAndPublish(actions, () => state, publish),
     stop() {
       stopLoad?.()
       pause()

@@ -40,6 +40,7 @@ import {
 } from '../strategies/scan-invalidation'
 import { invalidateByTag, readProfile } from '../strategies/tag-invalidation'
 import { fillRoom, removeQuietly } from '../strategies/user-keys'
+import { actAndPublish } from './act-and-publish'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
 
@@ -525,16 +526,7 @@ function createPatternLab(room: Room, env: LabEnv): LabInstance {
 
   return {
     state: () => state,
-    async act(action, params, by) {
-      const handler = actions[action]
-      if (!handler) throw new Error(`no handler for ${action}`)
-      const before = state
-      try {
-        return await handler(params, by)
-      } finally {
-        if (state !== before) publish()
-      }
-    },
+    act: actAndPublish(actions, () => state, publish),
     stop() {
       if (bulk > 0) void removeBulk(env.redis, room.id, bulk).catch(() => 0)
       bulk = 0
