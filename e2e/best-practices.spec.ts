@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { COMBINED_FAULTS } from '../lib/labs/best-practices'
 import { finishStep, openLab, outsideRedis, rows, step } from './support'
 
 const choice = (page: Page, group: string, option: string) =>
@@ -106,4 +107,33 @@ test('a new learner walks through the best practices: Redis down and back, a fai
   } finally {
     redis.disconnect()
   }
+})
+
+test('on a phone every Run button of the combined strategies is on screen, and a run fills its card', async ({
+  page,
+}) => {
+  const phone = { width: 390, height: 844 }
+  await page.setViewportSize(phone)
+  await openLab(page, 'best-practices')
+  const runs = page.getByTestId('combined-table').getByRole('button', { name: 'Run', exact: true })
+  await expect(runs).toHaveCount(COMBINED_FAULTS.length)
+  // Measured where the page put them, without scrolling: scrolling a button into view would also scroll a
+  // table that overflows sideways and hide the very fault this looks for.
+  for (const run of await runs.all()) {
+    const box = await run.boundingBox()
+    expect(box).not.toBeNull()
+    expect(box!.x).toBeGreaterThanOrEqual(0)
+    expect(box!.x + box!.width).toBeLessThanOrEqual(phone.width)
+  }
+
+  // The worst fault, whose labels are the longest: its figures and the layer that saved it (none) show in its card.
+  const card = page.locator('[data-testid="combined-table"] tr[data-fault="no-ttl+write-through"]')
+  await card.getByRole('button', { name: 'Run' }).click()
+  await expect(card).toHaveAttribute('data-saved-by', 'nothing', { timeout: 30_000 })
+  await expect(card).toContainText('still stale')
+  await expect(card).toContainText('saved by nothing: stale until the next write')
+  const box = await card.boundingBox()
+  expect(box!.x + box!.width).toBeLessThanOrEqual(phone.width)
+  await card.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: 'test-results/best-practices-combined-phone.png' })
 })

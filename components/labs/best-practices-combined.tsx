@@ -41,9 +41,11 @@ export function CombinedPanel() {
         change so app2 drops its in-process copy (L1 TTL {COMBINED_TTL.l1} s). Both servers then read every {250} ms for
         8 s. Fault one layer and see which one ends the stale reads.
       </p>
+      {/* Below `sm` each fault is a card with its Run button beside its name: as a five-column table the
+          buttons sat past the right edge of a phone. From `sm` up it is the table. */}
       <div className="overflow-x-auto">
-        <table className="mt-2 w-full min-w-[34rem] text-left text-xs" data-testid="combined-table">
-          <thead className="text-[11px] tracking-wide text-zinc-500 uppercase">
+        <table className="mt-2 block w-full text-left text-xs sm:table sm:min-w-[34rem]" data-testid="combined-table">
+          <thead className="hidden text-[11px] tracking-wide text-zinc-500 uppercase sm:table-header-group">
             <tr className="border-y border-zinc-200 dark:border-zinc-800">
               <th className="px-3 py-1.5 font-semibold">Fault</th>
               <th className="px-3 py-1.5 text-right font-semibold">Stale reads</th>
@@ -52,43 +54,51 @@ export function CombinedPanel() {
               <th className="px-3 py-1.5" />
             </tr>
           </thead>
-          <tbody>
+          <tbody className="block border-t border-zinc-200 sm:table-row-group sm:border-t-0 dark:border-zinc-800">
             {COMBINED_FAULTS.map((fault) => {
               const r = byFault.get(fault)
               const lost = r && !r.freshAtEnd
+              const runningNow = running === fault
               return (
                 <tr
                   key={fault}
                   data-fault={fault}
                   data-saved-by={r?.savedBy ?? ''}
                   className={cn(
-                    'border-b border-zinc-100 dark:border-zinc-800/60',
+                    'grid grid-cols-[1fr_1fr_auto] items-center gap-x-3 gap-y-1 border-b border-zinc-100 px-3 py-2 sm:table-row sm:p-0 dark:border-zinc-800/60',
                     lost && 'bg-rose-50 dark:bg-rose-950/30',
                   )}
                 >
-                  <td className="px-3 py-1.5">
+                  <td className="col-span-2 sm:px-3 sm:py-1.5">
                     <div className="font-medium">{FAULT_INFO[fault].label}</div>
                     <div className="text-[11px] text-zinc-500">{FAULT_INFO[fault].detail}</div>
                   </td>
-                  <td className="px-3 py-1.5 text-right font-mono tabular-nums">{r ? r.staleReads : '—'}</td>
-                  <td className="px-3 py-1.5 text-right font-mono tabular-nums">
+                  <td className="font-mono tabular-nums sm:px-3 sm:py-1.5 sm:text-right">
+                    <CardLabel>stale reads</CardLabel>
+                    {r ? r.staleReads : '—'}
+                  </td>
+                  <td className="font-mono tabular-nums sm:px-3 sm:py-1.5 sm:text-right">
+                    <CardLabel>for</CardLabel>
                     {r ? (r.staleReads === 0 ? '—' : lost ? 'still stale' : formatMs(r.staleWindowMs)) : '—'}
                   </td>
                   <td
                     className={cn(
-                      'px-3 py-1.5 font-medium',
+                      'col-span-3 font-medium sm:px-3 sm:py-1.5',
+                      !runningNow && !r && 'hidden sm:table-cell',
                       r?.savedBy === 'nothing' && 'text-rose-700 dark:text-rose-300',
                     )}
                   >
-                    {running === fault ? (
+                    {runningNow ? (
                       <span className="animate-pulse text-sky-700 dark:text-sky-300">running…</span>
                     ) : r ? (
-                      savedLabel(r)
-                    ) : (
-                      ''
-                    )}
+                      <>
+                        <CardLabel>saved by</CardLabel>
+                        {savedLabel(r)}
+                      </>
+                    ) : null}
                   </td>
-                  <td className="px-3 py-1.5 text-right">
+                  {/* First row of the card, right of the fault's name; the last column of the table. */}
+                  <td className="col-start-3 row-start-1 sm:px-3 sm:py-1.5 sm:text-right">
                     <Button
                       size="sm"
                       disabled={busy || running !== null}
@@ -113,6 +123,14 @@ export function CombinedPanel() {
       )}
     </Panel>
   )
+}
+
+/**
+ * What a column header says, said inside the cell on a phone, where the table's header is hidden. The space is
+ * text, not only margin, so the cell reads "stale reads 64" to a screen reader too.
+ */
+function CardLabel({ children }: { children: React.ReactNode }) {
+  return <span className="mr-1 font-sans font-normal text-zinc-500 sm:hidden">{children} </span>
 }
 
 function savedLabel(r: CombinedRow): string {
