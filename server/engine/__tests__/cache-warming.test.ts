@@ -2,17 +2,20 @@
  * The cache-warming lab through the whole app, with the real Redis and each database adapter: cache-aside
  * reads of users and posts, a cold and a warmed run of the same seeded Zipf load (the warmed one hits more),
  * the startup warming in one pipeline, a scheduled refresh that picks up a post that starts trending, and
- * the schedule's timer stopped by its switch, by reset, by leaving the lab and by the room going away.
+ * the schedule's timer stopped by its switch, by reset, by leaving the lab, by the room going away and by the
+ * room's last browser leaving (a room never watched keeps it).
  */
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { LabEvent } from '../../../lib/events'
 import { roomKeys } from '../../../lib/keys'
 import { WARMING, warmingGauge, type RunResult, type WarmingLabState } from '../../../lib/labs/cache-warming'
 import { useTestApp, type TestDatabase } from '../../test-support/app'
 import { briefs, collect, ofKind } from '../../test-support/events'
-import { sleep } from '../../test-support/env'
+import { sleep, waitUntil } from '../../test-support/env'
 import { useRedis } from '../../test-support/redis'
+import { openClient } from '../../test-support/socket'
 import { LabError } from '../errors'
+import { UNWATCHED_GRACE_MS } from '../labs/unwatched'
 
 const redis = useRedis('check')
 const LAB = 'cache-warming'
@@ -36,10 +39,17 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
         (e: unknown) => (e instanceof LabError ? { status: e.status, code: e.code } : e),
       )
     const state = () => t.app.engine.rooms.peek(id)!.labs.get(LAB)!.state() as WarmingLabState
+    /** The refreshes that start in the next `ms`. */
+    const quietFor = async (ms: number) => {
+      const from = c.last
+      await sleep(ms)
+      await t.app.engine.recorder.flush(id)
+      return refreshes(c.after(from))
+    }
     onTestFinished(
       async () => void (await t.app.engine.act(id, { lab: LAB, action: 'schedule', on: false }, 'you').catch(() => {})),
     )
-    return { id, c, act, fails, state, full: roomKeys(id).full }
+    return { id, c, act, fails, state, quietFor, full: roomKeys(id).full }
   }
 
   const refreshes = (events: LabEvent[]) => ofKind(events, 'request').filter((e) => e.data.action === 'refresh')
@@ -207,12 +217,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
 
   it('the schedule stops when switched off, on reset, when the room acts on another lab, and when the room goes', async () => {
     const lab = await labRoom()
-    const quietFor = async (ms: number) => {
-      const from = lab.c.last
-      await sleep(ms)
-      await t.app.engine.recorder.flush(lab.id)
-      return refreshes(lab.c.after(from))
-    }
+    const { quietFor } = lab
     await lab.act('schedule', { on: true, intervalSeconds: 2 })
     await lab.act('schedule', { on: false })
     expect(lab.state().schedule).toMatchObject({ on: false, nextRunAt: null })
@@ -237,4 +242,79 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('cache-warming lab on %s
     instance.stop()
     expect(await quietFor(2600)).toEqual([])
   }, 30_000)
+
+  /**
+   * Moves the monotonic clock (performance.now, which the viewer watch reads) `ms` ahead of real time, so the
+   * grace period passes without the test waiting it out. Timers keep real time.
+   */
+  const clockAhead = (() => {
+    const real = performance.now.bind(performance)
+    return (ms: number) => {
+      const clock = vi.spyOn(performance, 'now').mockImplementation(() => real() + ms)
+      onTestFinished(() => clock.mockRestore())
+    }
+  })()
+  /** Long enough for the watch to have looked at the viewer count at least once (it looks every second). */
+  const A_LOOK_MS = 1200
+
+  it('the schedule stops itself once the room has had no browser for the grace period; a reload within it does not stop it', async () => {
+    const lab = await labRoom()
+    const room = t.app.engine.rooms.peek(lab.id)!.room
+    const browse = async () => {
+      const browser = await openClient(t.url)
+      expect((await browser.ask('room:join', { room: lab.id })).ok).toBe(true)
+      return browser
+    }
+    const leave = async (browser: Awaited<ReturnType<typeof browse>>) => {
+      browser.socket.disconnect()
+      await waitUntil(() => room.viewers === 0, 'the server to see the browser go')
+      await sleep(A_LOOK_MS)
+    }
+
+    // A learner's browser switches the schedule on, then goes.
+    const first = await browse()
+    expect(room.viewers).toBe(1)
+    expect(
+      await first.ask('action', { room: lab.id, lab: LAB, action: 'schedule', on: true, intervalSeconds: 2 }),
+    ).toMatchObject({ ok: true })
+    await leave(first)
+    clockAhead(UNWATCHED_GRACE_MS - 5000)
+    await sleep(A_LOOK_MS)
+    expect(lab.state().schedule.on).toBe(true)
+
+    // It comes back (a reload) before the grace period ends: the wait starts again when it goes. The clock is
+    // now past the grace period since the first browser went, and well within it since the second did.
+    const again = await browse()
+    await sleep(A_LOOK_MS)
+    await leave(again)
+    clockAhead(UNWATCHED_GRACE_MS + 10_000)
+    await sleep(A_LOOK_MS)
+    expect(lab.state().schedule.on).toBe(true)
+    expect((await lab.quietFor(2600)).length).toBeGreaterThan(0)
+
+    // Nobody for the whole grace period: the schedule stops, says why, and runs no more.
+    const from = lab.c.last
+    clockAhead(3 * UNWATCHED_GRACE_MS)
+    const stopped = await lab.c.waitFor(
+      {
+        kind: 'setting',
+        data: { name: 'schedule', value: `off (nobody watching for ${UNWATCHED_GRACE_MS / 1000} s)` },
+      },
+      { afterSeq: from, timeoutMs: 3000 },
+    )
+    expect(stopped.lane).toBe('app')
+    expect(lab.state().schedule).toMatchObject({ on: false, nextRunAt: null })
+    expect(await lab.quietFor(2600)).toEqual([])
+  }, 30_000)
+
+  it('a room driven over the API alone, never watched, keeps its schedule past the grace period', async () => {
+    const lab = await labRoom()
+    await lab.act('schedule', { on: true, intervalSeconds: 2 })
+    clockAhead(2 * UNWATCHED_GRACE_MS)
+    await sleep(A_LOOK_MS)
+    expect(lab.state().schedule.on).toBe(true)
+    expect((await lab.quietFor(2600)).length).toBeGreaterThan(0)
+    const schedule = ofKind(lab.c.events, 'setting').filter((e) => e.data.name === 'schedule')
+    expect(schedule.map((e) => e.data.value)).toEqual(['every 2 s'])
+  }, 20_000)
 })

@@ -4,7 +4,8 @@
  * what each run found new. The strategy is ../strategies/warming.ts, the load ../strategies/zipf-load.ts.
  *
  * Timers: the schedule's timer and a running load are stopped by reset, by stop() (the room is cleaned up)
- * and by leave() (the room acted on another lab); a schedule also stops itself after a bounded number of runs.
+ * and by leave() (the room acted on another lab); a schedule also stops itself after a bounded number of runs,
+ * and once the room has had no browser for a while (./unwatched.ts).
  */
 import { make, type Actor } from '../../../lib/events'
 import { dataKey } from '../../../lib/keys'
@@ -37,6 +38,7 @@ import { rankOf, zipfCdf, zipfPlan, type Pick } from '../strategies/zipf-load'
 import { actAndPublish } from './act-and-publish'
 import { recordSetting, resetRoom, setDbLatency } from './common'
 import type { LabDefinition, LabEnv, LabInstance } from './lab'
+import { UNWATCHED_GRACE_MS, whenUnwatched } from './unwatched'
 
 /** Reads of a run in flight at once at most: a slow database makes the load wait rather than pile up. */
 const MAX_IN_FLIGHT = 200
@@ -84,6 +86,8 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
   let ranking: Ranking | undefined
   /** Scheduled runs since the schedule was last switched on (a schedule stops itself after maxScheduledRuns). */
   let scheduledRuns = 0
+  /** Stops the watch that turns the schedule off once the room is left; set while the schedule is on. */
+  let unwatch: (() => void) | undefined
   let classCdf: { users: Float64Array; posts: Float64Array } | undefined
 
   const set = (patch: Partial<WarmingLabState>) => {
@@ -304,9 +308,16 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
     publish()
   }
 
-  const stopSchedule = (why = 'off') => {
+  /** Clears the schedule's timer and its watch for a left room. */
+  const clearSchedule = () => {
     clearTimeout(timer)
     timer = undefined
+    unwatch?.()
+    unwatch = undefined
+  }
+
+  const stopSchedule = (why = 'off') => {
+    clearSchedule()
     const wasOn = state.schedule.on
     setSchedule({ on: false, nextRunAt: null })
     if (wasOn || why === 'off') recordSetting(room, 'schedule', why)
@@ -314,8 +325,7 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
 
   const halt = () => {
     epoch += 1
-    clearTimeout(timer)
-    timer = undefined
+    clearSchedule()
     if (state.schedule.on) setSchedule({ on: false, nextRunAt: null })
   }
 
@@ -350,7 +360,13 @@ function createWarmingLab(room: Room, env: LabEnv): LabInstance {
         return state
       }
       if (state.running) throw errors.busy(`A ${state.running} run is going; start the schedule when it ends.`)
-      if (!state.schedule.on) scheduledRuns = 0
+      if (!state.schedule.on) {
+        scheduledRuns = 0
+        unwatch = whenUnwatched(room, () => {
+          stopSchedule(`off (nobody watching for ${UNWATCHED_GRACE_MS / 1000} s)`)
+          publish()
+        })
+      }
       setSchedule({ on: true, intervalSeconds: every })
       recordSetting(room, 'schedule', `every ${state.schedule.intervalSeconds} s`)
       scheduleNext()
