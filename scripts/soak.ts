@@ -26,7 +26,7 @@ type ServerMsg =
   | { type: 'stopped'; lastSeq: number; requests: number; failed: number; loop: { p50Ms: number; p99Ms: number; maxMs: number } }
 
 const server = fork(path.join(import.meta.dirname, 'soak-server.ts'), {
-  execArgv: ['--max-semi-space-size=32', '--import', 'tsx'],
+  execArgv: ['--max-semi-space-size=128', '--import', 'tsx'],
   env: { ...process.env, NODE_ENV: 'production' },
 })
 const samples: SoakSample[] = []
