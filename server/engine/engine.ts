@@ -23,6 +23,7 @@ import { inspectRoom } from './inspector'
 import { renderPrometheus } from './prometheus'
 import { Recorder } from './recorder'
 import { Rooms, type LiveRoom } from './rooms'
+import { enterLab } from './labs/common'
 
 const log = logger('engine')
 
@@ -178,10 +179,12 @@ export class Engine {
       return Promise.resolve({ target, armed: live.room.faults.remaining(target) })
     }
     if (action === 'reset') live.room.faults.clear()
-    // The room moved to this lab: the others stop what they run in the background.
+    // The room moved to this lab: the others stop what they run in the background, and this one's settings
+    // that belong to the whole room (the database latency) apply again.
     if (live.active !== labId) {
       live.active = labId
       for (const [id, other] of live.labs) if (id !== labId) other.leave?.()
+      enterLab(live.room, lab.state())
     }
     return asActor(label, () => lab.act(action, params, by))
   }

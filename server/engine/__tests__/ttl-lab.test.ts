@@ -12,6 +12,7 @@ import { sleep, waitUntil } from '../../test-support/env'
 import { scanAll, useRedis } from '../../test-support/redis'
 import { LabError } from '../errors'
 import { seedRoom } from '../../db/seed'
+import { DEFAULT_DB_LATENCY_MS } from '../../../lib/labs/stampede'
 
 const redis = useRedis('check')
 
@@ -301,5 +302,31 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('TTL lab on %s', (databa
     // The live room keeps everything.
     expect(await redis.check.exists(lab.full('user:1'), roomKeys(lab.id).meta)).toBe(2)
     expect((await t.app.db.query('SELECT count(*)::int AS n FROM users WHERE room = $1', [lab.id])).rows).toEqual([{ n: 100 }])
+  })
+
+  it("each lab brings its own database latency: another lab's setting never slows this one", async () => {
+    const lab = await labRoom()
+    const room = t.app.engine.rooms.peek(lab.id)!.room
+    const latency = () => ({ ...room.dbLatency })
+    // Every room creates every lab; the stampede lab's 50 ms must not be the room's until the room uses it.
+    await lab.act('read', { userId: 1 })
+    expect(latency()).toEqual({ ms: 0, jitterMs: 0 })
+    const from = lab.c.last
+    // Moving to the stampede lab (a read there) brings its default latency, recorded as a setting.
+    await t.app.engine.act(lab.id, { lab: 'stampede', action: 'read', userId: 1 }, 'you')
+    expect(latency()).toEqual({ ms: DEFAULT_DB_LATENCY_MS, jitterMs: 0 })
+    await lab.act('setTtl', { seconds: 30 })
+    expect(latency()).toEqual({ ms: 0, jitterMs: 0 })
+    const settings = lab.c.after(from).filter((e) => e.kind === 'setting' && e.data.name === 'dbLatency')
+    expect(settings.map((e) => (e.kind === 'setting' ? e.data.value : null))).toEqual([
+      `${DEFAULT_DB_LATENCY_MS} ms ± 0 ms`,
+      '0 ms ± 0 ms',
+    ])
+    // A lab's own latency control still works, and comes back when the room returns to the lab.
+    await lab.act('dbLatency', { ms: 120, jitterMs: 10 })
+    await t.app.engine.act(lab.id, { lab: 'stampede', action: 'dbLatency', ms: 30, jitterMs: 0 }, 'you')
+    expect(latency()).toEqual({ ms: 30, jitterMs: 0 })
+    await lab.act('read', { userId: 2 })
+    expect(latency()).toEqual({ ms: 120, jitterMs: 10 })
   })
 })

@@ -16,6 +16,29 @@ export function setDbLatency(room: Room, ms: number, jitterMs: number): { dbLate
 }
 
 /**
+ * The database latency a lab's settings ask for (`dbLatencyMs`, `dbJitterMs`, at the top of its state or in
+ * its `settings`), or undefined for a lab without one.
+ */
+export function dbLatencyOf(state: unknown): { ms: number; jitterMs: number } | undefined {
+  const top = (state ?? {}) as { dbLatencyMs?: unknown; dbJitterMs?: unknown; settings?: unknown }
+  const holder = typeof top.dbLatencyMs === 'number' ? top : ((top.settings ?? {}) as typeof top)
+  if (typeof holder.dbLatencyMs !== 'number') return undefined
+  return { ms: holder.dbLatencyMs, jitterMs: typeof holder.dbJitterMs === 'number' ? holder.dbJitterMs : 0 }
+}
+
+/**
+ * The room moved to this lab: the database latency is the room's, but each lab has its own setting, so the
+ * lab's own comes back (recorded when it changes anything). Without this, one lab's setting (the stampede
+ * lab's 50 ms) slowed every other lab whose controls said 0.
+ */
+export function enterLab(room: Room, state: unknown): void {
+  const wanted = dbLatencyOf(state)
+  if (!wanted) return
+  if (room.dbLatency.ms === wanted.ms && room.dbLatency.jitterMs === wanted.jitterMs) return
+  setDbLatency(room, wanted.ms, wanted.jitterMs)
+}
+
+/**
  * Puts the room back to a clean start: database latency off, Redis and the database working for the room,
  * the cache emptied (each delete recorded), the rows restored to the seed data, the oracle's memory cleared.
  * The lab resets its own settings.

@@ -31,8 +31,9 @@ function defaults(): StampedeLabState {
 }
 
 function createStampedeLab(room: Room, env: LabEnv): LabInstance {
+  // The lab's 50 ms database latency applies when the room moves to this lab (engine: enterLab), never
+  // on creation: every room creates every lab.
   let state = defaults()
-  room.dbLatency = { ms: state.dbLatencyMs, jitterMs: 0 }
   let servers: AppServer[] = []
   const serversFor = (n: number): AppServer[] => {
     while (servers.length < n) servers.push({ id: `app-${servers.length + 1}`, flights: new Map() })
