@@ -33,7 +33,8 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: 'node --import tsx server/index.ts',
+    // What `npm start` runs: the bundled production server (scripts/start.mjs).
+    command: 'node --max-semi-space-size=128 scripts/start.mjs',
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

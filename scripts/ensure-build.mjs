@@ -13,9 +13,14 @@ if (!existsSync(path.join(root, 'node_modules', '.bin', 'next'))) {
   run('npm ci --no-audit --no-fund')
 }
 if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+  // The build bundles the server and prepares the database too.
   console.log('No production build yet: building (about 30 s)…')
   run('npm run build')
-} else if (!process.env.DATABASE_URL) {
-  const dir = path.resolve(root, process.env.PGLITE_DIR ?? '.data/pglite')
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) run('node --import tsx scripts/prepare-db.ts')
+} else {
+  // A build from before the server was bundled: bundling alone takes a fraction of a second.
+  if (!existsSync(path.join(root, '.next', 'cachelab-server.mjs'))) run('node scripts/bundle-server.mjs')
+  if (!process.env.DATABASE_URL) {
+    const dir = path.resolve(root, process.env.PGLITE_DIR ?? '.data/pglite')
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) run('node --import tsx scripts/prepare-db.ts')
+  }
 }

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server as HttpServer } from 'node:http'
 import { hostname } from 'node:os'
-import path from 'node:path'
 import { setEventValidation } from '../lib/events'
 import type { Config } from './config'
 import { openDatabase } from './db/open'
@@ -22,13 +21,14 @@ import { Health } from './health'
 import { logger } from './log'
 import { connectRedis, type RedisConnections } from './redis/connections'
 import { resolveRedis, type ResolvedRedis } from './redis/resolve'
+import { ROOT } from './paths'
 import { securePage, setCommonHeaders } from './security-headers'
 import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
 
 const log = logger('server')
 
-export const ROOT = path.resolve(import.meta.dirname, '..')
+export { ROOT }
 
 export interface AppOptions {
   config: Config
@@ -57,26 +57,32 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
   // Next.js prepares (reads its build, warms its handler) while Redis and the database come up.
   const nextReady = withNext ? prepareNext(config, http) : undefined
   nextReady?.catch(() => {}) // awaited below; this only keeps an early failure from being "unhandled"
-  const resolved: ResolvedRedis = await resolveRedis(config.redisUrl)
+  // The database opens meanwhile too (PGlite takes about a second): nothing in it waits for Redis.
+  const dbReady = openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
+  dbReady.catch(() => {}) // awaited below, as nextReady
+  const resolved: ResolvedRedis = await resolveRedis(config.redisUrl).catch(async (err: unknown) => {
+    await dbReady.then((db) => db.close()).catch(() => {})
+    throw err
+  })
   const cleanups: (() => Promise<unknown>)[] = [() => resolved.stop()]
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err) => log.warn('shutdown step failed', err))
   }
   try {
     log.info(`Redis: ${redact(resolved.url)} (${resolved.source})`)
+    cleanups.push(() => dbReady.then((db) => db.close(), () => {}))
     const redis = await connectRedis(resolved.url).catch((err: Error) => {
       throw new Error(`Could not connect to Redis at ${redact(resolved.url)}: ${err.message}`)
     })
     cleanups.push(() => redis.close())
     phase('Redis connected')
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir }).catch((err: Error) => {
+    const db = await dbReady.catch((err: Error) => {
       throw new Error(
         config.databaseUrl
           ? `Could not open the PostgreSQL database at ${redact(config.databaseUrl)}: ${err.message}`
           : `Could not open the embedded database in ${config.pgliteDir}: ${err.message}`,
       )
     })
-    cleanups.push(() => db.close())
     phase('database open')
     log.info(`Database: ${db.kind === 'pglite' ? `PGlite in ${config.pgliteDir}` : redact(config.databaseUrl ?? '')}`)
 
@@ -95,6 +101,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       // In a cluster the viewers may be on other instances: every room counts as watched.
       watched: (room) => config.cluster || (sockets.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
       emitState: (room, lab, state) => sockets.io?.to(room).emit('lab:state', { room, lab, state }),
+      checkContent: config.dev,
     })
     await engine.start()
     cleanups.push(() => engine.stop())

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import type { Redis } from 'ioredis'
+import { projectFile } from '../../paths'
 
 export interface LuaScript {
   /** The file name without its key count: `lease-fill`. */
@@ -21,7 +21,7 @@ export interface LuaScript {
 export function loadScript(file: string): LuaScript {
   const m = /^(.+)-(\d+)\.lua$/.exec(file)
   if (!m) throw new Error(`Lua script file names end in -<number of keys>.lua: ${file}`)
-  const source = readFileSync(path.join(import.meta.dirname, file), 'utf8')
+  const source = readFileSync(projectFile('server/engine/lua', file), 'utf8')
   return { name: m[1]!, keys: Number(m[2]), source, sha: createHash('sha1').update(source).digest('hex') }
 }
 

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import type { Redis } from 'ioredis'
+import { projectFile } from '../../paths'
 
 export interface LuaScript {
   name: string
@@ -14,7 +14,7 @@ export interface LuaScript {
 }
 
 export function loadScript(file: string): LuaScript {
-  const source = readFileSync(path.join(import.meta.dirname, '../lua', file), 'utf8')
+  const source = readFileSync(projectFile('server/engine/lua', file), 'utf8')
   return { name: file, source, sha: createHash('sha1').update(source).digest('hex') }
 }
 

@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { Redis } from 'ioredis'
+import { projectFile } from '../../paths'
 
 export interface Probed<T> {
   result: T
@@ -41,7 +42,7 @@ function connectionOf(base: Redis) {
 
 function probeWorker(base: Redis): Worker {
   if (worker) return worker
-  const w = new Worker(new URL('./probe-worker.mjs', import.meta.url), { workerData: connectionOf(base) })
+  const w = new Worker(projectFile('server/engine/strategies/probe-worker.mjs'), { workerData: connectionOf(base) })
   w.unref()
   w.on('message', (msg: { id: number; probes: number[] }) => {
     const s = sessions.get(msg.id)
