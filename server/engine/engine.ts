@@ -155,7 +155,8 @@ export class Engine {
     label?: string,
   ): Promise<unknown> {
     const live = this.rooms.peek(roomId)
-    if (!live) return this.room(roomId).then(() => this.act(roomId, body, by, label))
+    // Not loaded here yet: load it (room() touches it), then act in what was loaded.
+    if (!live) return this.room(roomId).then((loaded) => this.actIn(loaded, body, by, label))
     this.rooms.touch(live)
     try {
       return this.actIn(live, body, by, label)
