@@ -23,6 +23,7 @@ import { connectRedis, type RedisConnections } from './redis/connections'
 import { resolveRedis, type ResolvedRedis } from './redis/resolve'
 import { ROOT } from './paths'
 import { securePage, setCommonHeaders } from './security-headers'
+import { ClassroomMarks } from './sessions/classroom-marks'
 import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
 
@@ -120,8 +121,19 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     )
 
     const router = new EngineRouter(engine, config.cluster)
-    const sessions = new SessionStore(redis.command)
-    const api = apiRouter({ engine, router, sessions, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev })
+    const marks = new ClassroomMarks(db)
+    const sessions = new SessionStore(redis.command, marks)
+    const api = apiRouter({
+      engine,
+      router,
+      sessions,
+      marks,
+      health,
+      metricsToken: config.metricsToken,
+      maxBodyBytes: config.maxBodyBytes,
+      root: ROOT,
+      dev: config.dev,
+    })
     let handleNext: ((req: Parameters<typeof api.handle>[0], res: Parameters<typeof api.handle>[1]) => Promise<void>) | undefined
     if (nextReady) {
       const app = await nextReady

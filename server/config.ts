@@ -28,6 +28,11 @@ const Env = z.object({
    * to the instance that runs it.
    */
   CLUSTER: z.enum(['true', 'false', '1', '0']).default('false'),
+  /**
+   * Operator token for GET /metrics. Unset: /metrics is open and shows totals over all rooms, no room ids.
+   * Set: /metrics needs `Authorization: Bearer <token>` and shows each room's series (labelled by room id).
+   */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** debug, info, warn or error. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -57,6 +62,7 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
+    metricsToken: e.METRICS_TOKEN,
   }
 }
 

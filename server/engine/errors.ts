@@ -2,6 +2,8 @@
  * Errors with a stable code, an HTTP status and, where it helps, the key involved and the cause. The API and
  * the socket turn them into `{ error: { code, message, issues? } }`; anything else is a 500.
  */
+import { redisFailureInWords } from '../redis/outage'
+
 export class LabError extends Error {
   constructor(
     readonly code: string,
@@ -25,10 +27,18 @@ export const errors = {
   unknownDemo: (lab: string, demo: string) => new LabError('E_UNKNOWN_DEMO', 400, `Lab "${lab}" has no demo "${demo}".`),
   busy: (message: string) => new LabError('E_BUSY', 409, message),
   cacheUnavailable: (key: string, cause: unknown) =>
-    new LabError('E_CACHE_UNAVAILABLE', 503, `Redis did not answer for ${key}: ${(cause as Error)?.message ?? cause}`, {
+    new LabError('E_CACHE_UNAVAILABLE', 503, `Redis did not answer for ${key}: ${redisFailureInWords(cause)}.`, {
       key,
       cause,
     }),
+  /** Something that needs Redis (a classroom session, the key inspector) while Redis is down. */
+  redisUnreachable: (what: string, cause?: unknown) =>
+    new LabError(
+      'E_CACHE_UNAVAILABLE',
+      503,
+      `${cause === undefined ? 'Redis is unreachable' : redisFailureInWords(cause)}, and ${what} needs it: try again once it is back (lab reads keep answering from the database).`,
+      { cause },
+    ),
   dbUnavailable: (cause: unknown) =>
     new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${(cause as Error)?.message ?? cause}`, { cause }),
   lockTimeout: (key: string, ms: number) =>

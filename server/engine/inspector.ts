@@ -8,7 +8,9 @@ import { entityKey, entityOf } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
 import type { InspectedKey, InspectResult } from '../../lib/protocol'
 import type { Database } from '../db/database'
+import { isRedisOutage } from '../redis/outage'
 import { versionOf } from './cache-observer'
+import { errors } from './errors'
 import type { Room } from './room'
 
 /**
@@ -26,7 +28,12 @@ export async function inspectRoom(room: Room, redis: Redis, db: Database, alsoKe
     pipeline.get(full)
     pipeline.pttl(full)
   }
-  const replies = listed.length > 0 ? ((await pipeline.exec()) ?? []) : []
+  // The inspector reads Redis now, so without Redis it has no answer: it says so, instead of an empty list
+  // that would read as "the cache is empty" (and it forgets no key meanwhile).
+  if (listed.length === 0) await redis.ping().catch(unreachable) // "no keys" only from a Redis that answers
+  const replies = listed.length > 0 ? ((await pipeline.exec().catch(unreachable)) ?? []) : []
+  const failed = replies.find(([err]) => err && isRedisOutage(err))
+  if (failed) unreachable(failed[0])
   const keys: InspectedKey[] = []
   listed.forEach((key, i) => {
     const type = replies[i * 3]?.[1] as string | undefined
@@ -50,6 +57,10 @@ export async function inspectRoom(room: Room, redis: Redis, db: Database, alsoKe
   })
   await addTruth(room, db, keys)
   return { at: Date.now(), keys, truncated: known.length > listed.length }
+}
+
+function unreachable(cause: unknown): never {
+  throw isRedisOutage(cause) ? errors.redisUnreachable('the key inspector', cause) : cause
 }
 
 /** The database's version of each user a key caches, read directly: this is the oracle looking, not the app. */
