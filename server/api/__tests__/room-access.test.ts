@@ -63,7 +63,7 @@ describe('GET /metrics', () => {
 describe("a classroom's room over HTTP", () => {
   it('refuses every route without the host secret, or with a wrong one, and names no session', async () => {
     const s = await newSession()
-    for (const headers of [{}, { 'x-host-secret': 'f'.repeat(48) }, { 'x-host-secret': '' }]) {
+    for (const headers of [{}, { 'x-host-secret': 'f'.repeat(48) }, { 'x-host-secret': '' }] as Record<string, string>[]) {
       for (const res of await Promise.all(roomRoutes(s.room, headers))) {
         expect([res.status, res.body.error?.code], JSON.stringify(res.body)).toEqual([403, 'E_FORBIDDEN'])
         expect(res.body.error.message).not.toContain(s.code)
