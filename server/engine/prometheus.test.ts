@@ -45,10 +45,11 @@ describe('renderPrometheus', () => {
 })
 
 describe('renderAggregate (GET /metrics without the operator token)', () => {
-  const text = renderAggregate([
+  const rooms = [
     { id: 'roomaaaa', metrics: metricsWith(3, [1, 2, 3]) },
     { id: 'roombbbb', metrics: metricsWith(1, [4]) },
-  ])
+  ]
+  const text = renderAggregate(rooms)
   const lines = text.trimEnd().split('\n')
 
   it('sums every family over the rooms and names none of them', () => {
