@@ -53,8 +53,10 @@ export function startHttpProber(url: string, targets: ProbeTargets, opts: { ever
         if (!res || res.status === 500) report.serverErrors += 1
         if (!res) report.unanswered += 1
       }
-      if (res && res.status >= 400 && !isClearError(text)) report.unclear.push(`${name} ${res.status}: ${text.slice(0, 200)}`)
-      if (name === 'health' && DRIVER_TEXT.test(text)) report.unclear.push(`health: ${text.slice(0, 200)}`)
+      // Health answers 503 with its report (what is down, in words), not with an error body.
+      if (name === 'health') {
+        if (DRIVER_TEXT.test(text)) report.unclear.push(`health: ${text.slice(0, 200)}`)
+      } else if (res && res.status >= 400 && !isClearError(text)) report.unclear.push(`${name} ${res.status}: ${text.slice(0, 200)}`)
       if (during) {
         const byStatus = (report.duringFault[name] ??= {})
         const key = String(res?.status ?? 'none')

@@ -40,7 +40,7 @@ export const errors = {
       { cause },
     ),
   dbUnavailable: (cause: unknown) =>
-    new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${(cause as Error)?.message ?? cause}`, { cause }),
+    new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${dbFailureInWords(cause)}.`, { cause }),
   lockTimeout: (key: string, ms: number) =>
     new LabError('E_LOCK_TIMEOUT', 504, `Waited ${ms} ms for the lock or lease on ${key} and gave up`, { key }),
   tooMany: (message: string) => new LabError('E_LIMIT', 429, message),
@@ -54,4 +54,12 @@ export const errors = {
 /** zod issues as `{ path, message }`, the shape the API returns. */
 export function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }) {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }))
+}
+
+/** A database failure in words for a person (the driver's own text stays in `cause`, for the log). */
+function dbFailureInWords(cause: unknown): string {
+  const message = (cause as Error)?.message ?? String(cause)
+  if (/timeout|timed out/i.test(message)) return 'it did not answer in time'
+  if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|terminat|connection|connect /i.test(message)) return 'it is unreachable'
+  return 'a query failed in the database'
 }
