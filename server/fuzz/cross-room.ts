@@ -44,7 +44,9 @@ export async function crossRoomAttempts(
   }
 
   // HTTP, on the classroom's room: no secret, an empty one, forged ones.
-  const forged = [undefined, '', randomBytes(24).toString('hex'), session.hostSecret.slice(0, -1), `${session.hostSecret} `]
+  // (Not the secret with spaces around it: HTTP trims header values, so that is the secret itself.)
+  const flipped = session.hostSecret.slice(0, -1) + (session.hostSecret.endsWith('a') ? 'b' : 'a')
+  const forged = [undefined, '', randomBytes(24).toString('hex'), session.hostSecret.slice(0, -1), flipped, session.hostSecret.toUpperCase()]
   for (const secret of forged) {
     const headers: Record<string, string> = secret === undefined ? {} : { 'x-host-secret': secret }
     for (const [method, path] of [
