@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { LIMITS } from './limits'
 import type { LabEvent } from './events'
 import { CODE_PATTERN, normaliseCode, type Presence, type SessionState } from './session'
+import { textSchema } from './text'
 
 export const RoomId = z.string().regex(/^[a-z0-9]{6,32}$/, 'a room id is 6 to 32 lowercase letters and digits')
 
@@ -31,11 +32,11 @@ export const SessionCode = z
 export const HostMessage = z.object({ code: SessionCode, secret: z.string().regex(/^[0-9a-f]{48}$/, 'not a host secret') })
 export const JoinSessionMessage = z.object({
   code: SessionCode,
-  name: z.string().trim().min(1, 'a display name is needed').max(LIMITS.nameLength),
+  name: textSchema({ what: 'Display name', max: LIMITS.nameLength }),
   participant: z.string().regex(/^[0-9a-f]{24}$/).optional(),
 })
 const PollOptionMessage = z.object({
-  label: z.string().trim().min(1).max(60),
+  label: textSchema({ what: 'A poll option', max: LIMITS.pollOptionLength }),
   min: z.number().int().min(0).optional(),
   max: z.number().int().min(0).optional(),
 })
@@ -45,7 +46,7 @@ export const ControlMessage = z.object({ code: SessionCode, secret: z.string().r
     z.object({ op: z.literal('participation'), participation: z.enum(['watch', 'fire']) }),
     z.object({
       op: z.literal('poll-open'),
-      question: z.string().trim().min(1).max(LIMITS.pollQuestionLength),
+      question: textSchema({ what: 'The poll question', max: LIMITS.pollQuestionLength }),
       options: z.array(PollOptionMessage).min(2).max(LIMITS.pollOptions),
       metric: z.enum(['dbQueries', 'staleReads', 'misses', 'hits']).nullable().default(null),
     }),

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis'
 import { roomKeys } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
 import { CODE_ALPHABET, CODE_LENGTH, type Poll, type SessionState } from '../../lib/session'
+import { cutGraphemes } from '../../lib/text'
 import { errors } from '../engine/errors'
 import { CodeGuard } from './code-guard'
 
@@ -100,13 +101,14 @@ export class SessionStore {
   }
 
   /**
-   * A participant joins (or comes back: a known id keeps its name unless a new one is given). Names are
-   * trimmed, length-limited and stored as plain text; the browser renders them as text.
+   * A participant joins (or comes back: a known id keeps its name unless a new one is given). Names arrive
+   * checked by the protocol's schema (lib/text.ts); the cut here only guards callers that skip it, and cuts
+   * between user-perceived characters, never inside one. Stored as plain text; the browser renders them as text.
    */
   async join(code: string, name: string, id?: string): Promise<Participant> {
     if (!(await this.get(code))) throw errors.unknownSession(code)
     const existing = id ? await this.participant(code, id) : undefined
-    const clean = name.trim().slice(0, LIMITS.nameLength)
+    const clean = cutGraphemes(name.trim(), LIMITS.nameLength)
     const participant: Participant = existing
       ? { ...existing, name: clean || existing.name }
       : { id: randomBytes(12).toString('hex'), name: clean, joinedAt: Date.now() }
