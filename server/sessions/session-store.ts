@@ -12,6 +12,7 @@ import { CODE_ALPHABET, CODE_LENGTH, type Poll, type SessionState } from '../../
 import { cutGraphemes } from '../../lib/text'
 import { errors } from '../engine/errors'
 import { CodeGuard } from './code-guard'
+import { SecretGuard } from './secret-guard'
 
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000
 
@@ -31,6 +32,12 @@ function hash(secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
 }
 
+function sameSecret(storedHash: string, secret: string): boolean {
+  const given = Buffer.from(hash(secret), 'hex')
+  const stored = Buffer.from(storedHash, 'hex')
+  return given.length === stored.length && timingSafeEqual(given, stored)
+}
+
 export interface Participant {
   id: string
   name: string
@@ -40,6 +47,8 @@ export interface Participant {
 export class SessionStore {
   /** Holds back guessing of codes: lookups by code from outside go through it. */
   readonly guard = new CodeGuard()
+  /** Holds back forged host secrets, per address and per session. */
+  readonly secrets = new SecretGuard()
 
   constructor(private readonly redis: Redis) {}
 
@@ -80,14 +89,24 @@ export class SessionStore {
     return s.state
   }
 
-  /** Throws E_FORBIDDEN unless `secret` is this session's host secret. */
-  async checkHost(code: string, secret: string): Promise<SessionState> {
+  /**
+   * The session's state if `secret` is its host's. The right secret is never refused, whatever others from
+   * the same address or on the same session have got wrong. A failure (no such session: E_UNKNOWN_SESSION,
+   * a wrong secret: E_FORBIDDEN) is counted, against `from`'s code guesses or against the secret budgets of
+   * `from` and of the session; once one is spent every failure is answered E_LIMIT alike, so the refusal
+   * does not tell whether the code exists. `from` is the client's address when known.
+   */
+  async checkHost(code: string, secret: string, from?: string): Promise<SessionState> {
     const s = await this.get(code)
-    if (!s) throw errors.unknownSession(code)
-    const given = Buffer.from(hash(secret), 'hex')
-    const stored = Buffer.from(s.hostHash, 'hex')
-    if (given.length !== stored.length || !timingSafeEqual(given, stored)) throw errors.forbidden('Only the host can do that.')
-    return s.state
+    if (s && sameSecret(s.hostHash, secret)) return s.state
+    if ((from !== undefined && this.guard.exhausted(from)) || this.secrets.exhausted(code, from))
+      throw errors.tooMany('Too many failed attempts to host this session from here, or at it; wait a minute. The host’s own browser is not held back.')
+    if (!s) {
+      if (from !== undefined) this.guard.miss(from)
+      throw errors.unknownSession(code)
+    }
+    this.secrets.wrong(code, from)
+    throw errors.forbidden('Only the host can do that.')
   }
 
   /** Changes the session's state (and keeps it alive for another idle period). */
