@@ -75,15 +75,28 @@ describe('guessing limits', () => {
     expect(answers.slice(GUESS_BURST)).toEqual(['E_LIMIT', 'E_LIMIT', 'E_LIMIT'])
     // Code lookups from there are still held back…
     const late = await openClient(t.url, { from: school })
-    expect(await late.ask('session:join', { code: s.code, name: 'Late' })).toMatchObject({ ok: false, error: { code: 'E_LIMIT' } })
+    expect(await late.ask('session:join', { code: s.code, name: 'Late' })).toMatchObject({
+      ok: false,
+      error: { code: 'E_LIMIT' },
+    })
 
     // …but the host's right secret is not: on every control, and on a reconnect.
-    const control = await host.ask('session:control', { code: s.code, secret: s.secret, op: 'participation', participation: 'fire' })
+    const control = await host.ask('session:control', {
+      code: s.code,
+      secret: s.secret,
+      op: 'participation',
+      participation: 'fire',
+    })
     expect(control).toMatchObject({ ok: true, session: { participation: 'fire' } })
     host.socket.disconnect()
     const back = await openClient(t.url, { from: school })
-    expect(await back.ask('session:host', { code: s.code, secret: s.secret })).toMatchObject({ ok: true, session: { code: s.code } })
-    expect(await back.ask('session:control', { code: s.code, secret: s.secret, op: 'view', lab: 'ttl', step: 1 })).toMatchObject({
+    expect(await back.ask('session:host', { code: s.code, secret: s.secret })).toMatchObject({
+      ok: true,
+      session: { code: s.code },
+    })
+    expect(
+      await back.ask('session:control', { code: s.code, secret: s.secret, op: 'view', lab: 'ttl', step: 1 }),
+    ).toMatchObject({
       ok: true,
       session: { step: 1 },
     })
@@ -110,18 +123,30 @@ describe('guessing limits', () => {
     const client = await openClient(t.url, { from: eve })
     const answers: string[] = []
     for (let i = 0; i < SECRET_BURST_PER_ADDRESS + 2; i++) {
-      const res = await client.ask(i % 2 ? 'session:host' : 'session:control', { code: s.code, secret: forged(), op: 'end' })
+      const res = await client.ask(i % 2 ? 'session:host' : 'session:control', {
+        code: s.code,
+        secret: forged(),
+        op: 'end',
+      })
       answers.push(res.ok ? 'ok' : res.error.code)
     }
     expect(answers.slice(0, SECRET_BURST_PER_ADDRESS)).toEqual(Array(SECRET_BURST_PER_ADDRESS).fill('E_FORBIDDEN'))
     expect(answers.slice(SECRET_BURST_PER_ADDRESS)).toEqual(['E_LIMIT', 'E_LIMIT'])
     // An unknown code from there is refused alike: the refusal does not tell whether a code exists.
-    expect(await client.ask('session:host', { code: await wrongCode(), secret: forged() })).toMatchObject({ ok: false, error: { code: 'E_LIMIT' } })
+    expect(await client.ask('session:host', { code: await wrongCode(), secret: forged() })).toMatchObject({
+      ok: false,
+      error: { code: 'E_LIMIT' },
+    })
 
     // The host shares the address (same school): the right secret is let in, and the session was never ended.
     const host = await openClient(t.url, { from: eve })
-    expect(await host.ask('session:host', { code: s.code, secret: s.secret })).toMatchObject({ ok: true, session: { endedAt: null } })
-    expect(await host.ask('session:control', { code: s.code, secret: s.secret, op: 'poll-clear' })).toMatchObject({ ok: true })
+    expect(await host.ask('session:host', { code: s.code, secret: s.secret })).toMatchObject({
+      ok: true,
+      session: { endedAt: null },
+    })
+    expect(await host.ask('session:control', { code: s.code, secret: s.secret, op: 'poll-clear' })).toMatchObject({
+      ok: true,
+    })
   })
 
   it('a brute force on one session spread over many addresses is held back for that session, over the socket and HTTP', async () => {
@@ -131,11 +156,17 @@ describe('guessing limits', () => {
     for (let a = 0; a < SECRET_BURST_PER_SESSION / perAddress; a++) {
       const bot = await openClient(t.url, { from: address() })
       for (let i = 0; i < perAddress; i++)
-        expect(await bot.ask('session:host', { code: s.code, secret: forged() })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } })
+        expect(await bot.ask('session:host', { code: s.code, secret: forged() })).toMatchObject({
+          ok: false,
+          error: { code: 'E_FORBIDDEN' },
+        })
     }
     // A new address, with its own budget untouched, is refused on this session…
     const fresh = await openClient(t.url, { from: address() })
-    expect(await fresh.ask('session:host', { code: s.code, secret: forged() })).toMatchObject({ ok: false, error: { code: 'E_LIMIT' } })
+    expect(await fresh.ask('session:host', { code: s.code, secret: forged() })).toMatchObject({
+      ok: false,
+      error: { code: 'E_LIMIT' },
+    })
     const http = await request(t.url, 'POST', `/api/rooms/${s.room}/actions`, {
       json: { lab: 'ttl', action: 'read', userId: 1 },
       headers: { 'x-host-secret': forged() },
@@ -143,7 +174,10 @@ describe('guessing limits', () => {
     expect(http.status).toBe(429)
     expect(http.body).toMatchObject({ error: { code: 'E_LIMIT' } })
     // …but not on another session,
-    expect(await fresh.ask('session:host', { code: other.code, secret: forged() })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } })
+    expect(await fresh.ask('session:host', { code: other.code, secret: forged() })).toMatchObject({
+      ok: false,
+      error: { code: 'E_FORBIDDEN' },
+    })
     // and the host's right secret works from anywhere, over the socket and over HTTP.
     const host = await openClient(t.url, { from: address() })
     expect(await host.ask('session:host', { code: s.code, secret: s.secret })).toMatchObject({ ok: true })
