@@ -29,12 +29,20 @@ export const SessionCode = z
   .string()
   .transform(normaliseCode)
   .pipe(z.string().regex(CODE_PATTERN, 'a session code is 6 letters and digits, like KQ7-M3X'))
-export const HostMessage = z.object({ code: SessionCode, secret: z.string().regex(/^[0-9a-f]{48}$/, 'not a host secret') })
+export const HostSecret = z.string().regex(/^[0-9a-f]{48}$/, 'not a host secret')
+/** The id a session gives a participant, which their browser sends to come back as the same person. */
+export const ParticipantId = z.string().regex(/^[0-9a-f]{24}$/, 'not a participant id')
+export const HostMessage = z.object({ code: SessionCode, secret: HostSecret })
 export const JoinSessionMessage = z.object({
   code: SessionCode,
   name: textSchema({ what: 'Display name', max: LIMITS.nameLength }),
-  participant: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+  participant: ParticipantId.optional(),
 })
+/**
+ * What a browser that was let into a session before sends when it looks the session up by code over HTTP
+ * (headers `x-host-secret`, `x-participant`), so the code-guessing limit never holds it back.
+ */
+export const SessionProof = z.object({ secret: HostSecret.optional(), participant: ParticipantId.optional() })
 const PollOptionMessage = z.object({
   label: textSchema({ what: 'A poll option', max: LIMITS.pollOptionLength }),
   min: z.number().int().min(0).optional(),

@@ -109,6 +109,25 @@ export class SessionStore {
     throw errors.forbidden('Only the host can do that.')
   }
 
+  /**
+   * A session's state, looked up by code from `from` (a client address). Lookups go through the code guard,
+   * except from someone who proves they were let in before, whose address has spent its guesses (a class
+   * behind one NAT address): the host with the right secret, or a participant with the id this session gave
+   * them (96 random bits, as unguessable as the secret). A proof that fails counts as a forged secret and is
+   * refused E_LIMIT like any other lookup from there, so it tells nothing.
+   */
+  async lookup(code: string, from: string, proof: { secret?: string; participant?: string } = {}): Promise<SessionState> {
+    if (this.guard.exhausted(from)) {
+      if (proof.secret) return this.checkHost(code, proof.secret, from)
+      if (proof.participant) {
+        const s = await this.get(code)
+        if (s && (await this.participant(code, proof.participant))) return s.state
+        if (s && !this.secrets.exhausted(code, from)) this.secrets.wrong(code, from)
+      }
+    }
+    return this.guard.lookup(from, () => this.state(code))
+  }
+
   /** Changes the session's state (and keeps it alive for another idle period). */
   async update(code: string, change: (state: SessionState) => SessionState): Promise<SessionState> {
     const s = await this.get(code)

@@ -40,7 +40,8 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
   })
 
   on(socket, 'session:join', JoinSessionMessage, async ({ code, name, participant: id }) => {
-    const state = await sessions.guard.lookup(socket.handshake.address, () => sessions.state(code))
+    // Someone coming back with their participant id is not held back by other people's wrong codes.
+    const state = await sessions.lookup(code, socket.handshake.address, { participant: id })
     if (state.endedAt) throw errors.unknownSession(code)
     const participant = await sessions.join(code, name, id)
     socket.data.session = { code, role: 'participant', participant: { id: participant.id, name: participant.name }, fires: newFireBucket() }

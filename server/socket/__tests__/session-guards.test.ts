@@ -38,11 +38,11 @@ async function wrongCode(): Promise<string> {
 
 const forged = () => Array.from({ length: 48 }, () => '0123456789abcdef'[randomInt(16)]).join('')
 
-/** GET /api/sessions/:code from `from`, as the join page looks a code up. */
-function lookUp(code: string, from: string): Promise<number> {
+/** GET /api/sessions/:code from `from`, as the join page and the session page look a code up. */
+function lookUp(code: string, from: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     http
-      .get(`${t.url}/api/sessions/${code}`, { localAddress: from }, (res) => {
+      .get(`${t.url}/api/sessions/${code}`, { localAddress: from, headers }, (res) => {
         res.resume()
         res.on('end', () => resolve(res.statusCode ?? 0))
       })
@@ -186,5 +186,44 @@ describe('guessing limits', () => {
       headers: { 'x-host-secret': s.secret },
     })
     expect(asHost.status).toBe(200)
+  })
+
+  it("a participant coming back, and the host's and participants' session pages, are not held back by their address's spent guesses", async () => {
+    const s = await newSession()
+    const school = address()
+    const ada = await openClient(t.url, { from: school })
+    const joined = await ada.ask('session:join', { code: s.code, name: 'Ada' })
+    if (!joined.ok) throw new Error(joined.error.message)
+    const id = joined.participant!.id
+    await guessCodes(school, GUESS_BURST)
+    ada.socket.disconnect()
+
+    // Over the socket: Ada comes back with her id; a newcomer with the right code is still refused.
+    const back = await openClient(t.url, { from: school })
+    expect(await back.ask('session:join', { code: s.code, name: 'Ada', participant: id })).toMatchObject({
+      ok: true,
+      participant: { id, name: 'Ada' },
+    })
+    const newcomer = await openClient(t.url, { from: school })
+    expect(await newcomer.ask('session:join', { code: s.code, name: 'Bob' })).toMatchObject({
+      ok: false,
+      error: { code: 'E_LIMIT' },
+    })
+    const impostor = await openClient(t.url, { from: school })
+    expect(
+      await impostor.ask('session:join', { code: s.code, name: 'Ada', participant: 'f'.repeat(24) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'E_LIMIT' },
+    })
+
+    // Over HTTP, as the session page loads: the host's secret and Ada's id are proof, a forged one is not.
+    expect(await lookUp(s.code, school)).toBe(429)
+    expect(await lookUp(s.code, school, { 'x-host-secret': s.secret })).toBe(200)
+    expect(await lookUp(s.code, school, { 'x-participant': id })).toBe(200)
+    expect(await lookUp(s.code, school, { 'x-host-secret': forged() })).toBe(429)
+    expect(await lookUp(s.code, school, { 'x-participant': 'f'.repeat(24) })).toBe(429)
+    expect(await lookUp(await wrongCode(), school, { 'x-host-secret': s.secret })).toBe(429)
+    expect(await lookUp(s.code, school, { 'x-participant': 'not an id' })).toBe(400)
   })
 })
