@@ -100,7 +100,9 @@ export class SessionStore {
     const s = await this.get(code)
     if (s && sameSecret(s.hostHash, secret)) return s.state
     if ((from !== undefined && this.guard.exhausted(from)) || this.secrets.exhausted(code, from))
-      throw errors.tooMany('Too many failed attempts to host this session from here, or at it; wait a minute. The host’s own browser is not held back.')
+      throw errors.tooMany(
+        'Too many wrong codes or host secrets from this address, or wrong host secrets for this session; wait a minute. The host’s own browser is not held back.',
+      )
     if (!s) {
       if (from !== undefined) this.guard.miss(from)
       throw errors.unknownSession(code)
