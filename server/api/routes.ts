@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { LABS, findLab } from '../../lib/labs/catalogue'
 import { LIMITS } from '../../lib/limits'
-import { ActionMessage, RoomId, SessionCode } from '../../lib/protocol'
+import { ActionMessage, RoomId, SessionCode, SessionProof } from '../../lib/protocol'
 import type { EngineRouter } from '../cluster/router'
 import type { Engine } from '../engine/engine'
 import type { SessionStore } from '../sessions/session-store'
@@ -42,11 +42,11 @@ const CreateSession = z.object({ lab: z.string().min(1).max(32).default('ttl') }
 export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root, dev }: ApiDeps): Router {
   const roomParam = (id: string | undefined) => parse(RoomId, id, 'room id')
   /** A classroom's room is run by its host: over HTTP that means the host secret in `x-host-secret`. */
-  const mayAct = async (room: string, secret: string | string[] | undefined) => {
+  const mayAct = async (room: string, secret: string | string[] | undefined, from?: string) => {
     const code = await sessions.sessionOfRoom(room)
     if (!code) return
     if (typeof secret !== 'string') throw errors.forbidden('This room belongs to a classroom session: only its host can act (send x-host-secret).')
-    await sessions.checkHost(code, secret)
+    await sessions.checkHost(code, secret, from)
   }
   return new Router()
     .on('GET', '/api/health', async ({ res }) => {
@@ -86,7 +86,7 @@ export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root
     .on('POST', '/api/rooms/:id/actions', async ({ req, res, params }) => {
       const id = roomParam(params.id)
       const body = parse(ActionMessage.omit({ room: true }), await readJson(req, maxBodyBytes), 'action body')
-      await mayAct(id, req.headers['x-host-secret'])
+      await mayAct(id, req.headers['x-host-secret'], req.socket.remoteAddress)
       const result = await router.act(id, body as { lab: string; action: string }, 'api')
       sendJson(res, 200, { result })
     })
@@ -112,7 +112,9 @@ export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root
     })
     .on('GET', '/api/sessions/:code', async ({ req, res, params }) => {
       const code = parse(SessionCode, params.code, 'session code')
-      sendJson(res, 200, await sessions.guard.lookup(req.socket.remoteAddress ?? 'unknown', () => sessions.state(code)))
+      // A browser let in before (host or participant) proves it, so other people's wrong codes never lock it out.
+      const proof = parse(SessionProof, { secret: req.headers['x-host-secret'], participant: req.headers['x-participant'] }, 'session headers')
+      sendJson(res, 200, await sessions.lookup(code, req.socket.remoteAddress ?? 'unknown', proof))
     })
     .on('GET', '/metrics', ({ res }) => {
       sendText(res, 200, engine.prometheus(), 'text/plain; version=0.0.4; charset=utf-8')
