@@ -15,18 +15,19 @@ export const LIMITS = {
   loadUsers: 20,
   /** Longest TTL a lab may set, in seconds (one day: rooms do not live that long anyway). */
   ttlSeconds: 86_400,
-  /** Longest display name or free-text field. */
+  /** Longest free-text field, in user-perceived characters (see lib/text.ts). */
   textLength: 60,
-  /** Longest participant display name. */
+  /** Longest participant display name, in user-perceived characters. */
   nameLength: 30,
   /** Fires a participant may send per second (and in a burst). */
   participantFiresPerSecond: 5,
   participantFireBurst: 10,
   /** Requests one participant's press sends into the lab. */
   requestsPerFire: 10,
-  /** Options a poll may have, and the longest question. */
+  /** Options a poll may have, the longest question and the longest option label (user-perceived characters). */
   pollOptions: 6,
   pollQuestionLength: 200,
+  pollOptionLength: 60,
   /** Events one replay page may return. */
   replayPage: 2000,
   /** Keys the inspector lists. */

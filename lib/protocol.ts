@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { LIMITS } from './limits'
 import type { LabEvent } from './events'
 import { CODE_PATTERN, normaliseCode, type Presence, type SessionState } from './session'
+import { textSchema } from './text'
 
 export const RoomId = z.string().regex(/^[a-z0-9]{6,32}$/, 'a room id is 6 to 32 lowercase letters and digits')
 
@@ -30,14 +31,22 @@ export const SessionCode = z
   .string()
   .transform(normaliseCode)
   .pipe(z.string().regex(CODE_PATTERN, 'a session code is 6 letters and digits, like KQ7-M3X'))
-export const HostMessage = z.object({ code: SessionCode, secret: z.string().regex(/^[0-9a-f]{48}$/, 'not a host secret') })
+export const HostSecret = z.string().regex(/^[0-9a-f]{48}$/, 'not a host secret')
+/** The id a session gives a participant, which their browser sends to come back as the same person. */
+export const ParticipantId = z.string().regex(/^[0-9a-f]{24}$/, 'not a participant id')
+export const HostMessage = z.object({ code: SessionCode, secret: HostSecret })
 export const JoinSessionMessage = z.object({
   code: SessionCode,
-  name: z.string().trim().min(1, 'a display name is needed').max(LIMITS.nameLength),
-  participant: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+  name: textSchema({ what: 'Display name', max: LIMITS.nameLength }),
+  participant: ParticipantId.optional(),
 })
+/**
+ * What a browser that was let into a session before sends when it looks the session up by code over HTTP
+ * (headers `x-host-secret`, `x-participant`), so the code-guessing limit never holds it back.
+ */
+export const SessionProof = z.object({ secret: HostSecret.optional(), participant: ParticipantId.optional() })
 const PollOptionMessage = z.object({
-  label: z.string().trim().min(1).max(60),
+  label: textSchema({ what: 'A poll option', max: LIMITS.pollOptionLength }),
   min: z.number().int().min(0).optional(),
   max: z.number().int().min(0).optional(),
 })
@@ -47,7 +56,7 @@ export const ControlMessage = z.object({ code: SessionCode, secret: z.string().r
     z.object({ op: z.literal('participation'), participation: z.enum(['watch', 'fire']) }),
     z.object({
       op: z.literal('poll-open'),
-      question: z.string().trim().min(1).max(LIMITS.pollQuestionLength),
+      question: textSchema({ what: 'The poll question', max: LIMITS.pollQuestionLength }),
       options: z.array(PollOptionMessage).min(2).max(LIMITS.pollOptions),
       metric: z.enum(['dbQueries', 'staleReads', 'misses', 'hits']).nullable().default(null),
     }),

@@ -152,11 +152,23 @@ export class SessionClient {
   }
 }
 
-/** A session's current state, or undefined when there is no such session (ended long ago, or a typo). */
+/**
+ * A session's current state, or undefined when there is no such session (ended long ago, or a typo). A
+ * browser that hosts the session or took part in it says so, so the code-guessing limit (spent by others at
+ * the same address) never keeps it out. A refusal carries the server's reason.
+ */
 export async function fetchSession(code: string): Promise<SessionState | undefined> {
-  const res = await fetch(`/api/sessions/${encodeURIComponent(code)}`)
+  const headers: Record<string, string> = {}
+  const secret = hostSecret(code)
+  const participant = savedParticipant(code)?.id
+  if (secret) headers['x-host-secret'] = secret
+  else if (participant) headers['x-participant'] = participant
+  const res = await fetch(`/api/sessions/${encodeURIComponent(code)}`, { headers })
   if (res.status === 404 || res.status === 400) return undefined
-  if (!res.ok) throw new Error(`Could not look the session up (HTTP ${res.status})`)
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } }
+    throw new Error(body.error?.message ?? `Could not look the session up (HTTP ${res.status})`)
+  }
   return (await res.json()) as SessionState
 }
 

@@ -5,6 +5,7 @@ import { useState, useSyncExternalStore } from 'react'
 import { LIMITS } from '@/lib/limits'
 import { CODE_PATTERN, formatCode, normaliseCode } from '@/lib/session'
 import { fetchSession, savePendingName, savedParticipant } from '@/lib/session-client'
+import { checkText } from '@/lib/text'
 import { Button } from '../ui/button'
 
 const input =
@@ -30,12 +31,15 @@ export function JoinForm({ code: given }: { code?: string }) {
     const clean = normaliseCode(code)
     if (!CODE_PATTERN.test(clean)) return setError('A join code is 6 letters and digits, like KQ7-M3X.')
     if (!name.trim()) return setError('Choose a display name: the class sees it next to your requests.')
+    // The server's rules, said here before leaving the page.
+    const checked = checkText(name, { what: 'Your display name', max: LIMITS.nameLength })
+    if (!checked.ok) return setError(checked.message)
     setBusy(true)
     try {
       const session = await fetchSession(clean)
       if (!session) return setError(`There is no session ${formatCode(clean)}. Check the code with your host.`)
       if (session.endedAt) return setError(`Session ${formatCode(clean)} has ended.`)
-      savePendingName(clean, name.trim())
+      savePendingName(clean, checked.value)
       router.push(`/session/${clean}`)
     } catch (err) {
       setError((err as Error).message)
@@ -68,12 +72,12 @@ export function JoinForm({ code: given }: { code?: string }) {
           value={name}
           onChange={(e) => setName(e.target.value)}
           placeholder="Ada"
-          maxLength={LIMITS.nameLength}
           autoComplete="nickname"
           autoFocus={!!given}
           aria-describedby="join-error"
         />
-        <span className="text-xs text-zinc-500">Up to {LIMITS.nameLength} characters. Everyone in the session sees it.</span>
+        <span className="text-xs text-zinc-500">Up to {LIMITS.nameLength} characters (an emoji counts as one); letters, digits, punctuation and emoji, no
+          line breaks. Everyone in the session sees it.</span>
       </label>
       <Button type="submit" variant="primary" disabled={busy} className="h-11 text-base">
         {busy ? 'Joining…' : 'Join the session'}

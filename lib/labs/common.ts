@@ -1,21 +1,11 @@
 /** Actions every lab offers: database latency, reset, and running one of its demos. */
 import { z } from 'zod'
 import { LIMITS } from '../limits'
+import { textSchema } from '../text'
 import type { ActionSpec } from './actions'
 
-/**
- * Text a learner types (a user's new name): trimmed, bounded, and only what a database stores as text:
- * PostgreSQL refuses a NUL byte, a lone surrogate is not valid UTF-8, and control characters have no place
- * in a name.
- */
-export const freeText = z
-  .string()
-  .trim()
-  .min(1)
-  .max(LIMITS.textLength)
-  .refine((s) => !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s), {
-    message: 'no control characters or broken Unicode',
-  })
+/** Text a learner types (a user's new name): the rules every typed text follows (lib/text.ts). */
+export const freeText = textSchema({ what: 'Text', max: LIMITS.textLength })
 
 export const commonActions = {
   dbLatency: {

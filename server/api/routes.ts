@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { LABS, findLab } from '../../lib/labs/catalogue'
 import { LIMITS } from '../../lib/limits'
-import { ActionMessage, RoomId, SessionCode } from '../../lib/protocol'
+import { ActionMessage, RoomId, SessionCode, SessionProof } from '../../lib/protocol'
 import type { EngineRouter } from '../cluster/router'
 import type { Engine } from '../engine/engine'
 import type { ClassroomMarks } from '../sessions/classroom-marks'
@@ -52,7 +52,7 @@ export function apiRouter({ engine, router, sessions, marks, health, metricsToke
   /** A room id the caller may use: well formed, and for a classroom's room, the host's secret sent with it. */
   const roomFor = async (id: string | undefined, req: Ctx['req']) => {
     const room = parse(RoomId, id, 'room id')
-    await checkRoomAccess(marks, room, req.headers['x-host-secret'])
+    await checkRoomAccess(marks, room, req.headers['x-host-secret'], { secrets: sessions.secrets, from: req.socket.remoteAddress })
     return room
   }
   return new Router()
@@ -123,11 +123,11 @@ export function apiRouter({ engine, router, sessions, marks, health, metricsToke
     })
     .on('GET', '/api/sessions/:code', async ({ req, res, params }) => {
       const code = parse(SessionCode, params.code, 'session code')
-      const state = await sessions.guard.lookup(req.socket.remoteAddress ?? 'unknown', () =>
-        sessions.state(code).catch((err: unknown) => {
-          throw isRedisOutage(err) ? errors.redisUnreachable('looking up a classroom session', err) : err
-        }),
-      )
+      // A browser let in before (host or participant) proves it, so other people's wrong codes never lock it out.
+      const proof = parse(SessionProof, { secret: req.headers['x-host-secret'], participant: req.headers['x-participant'] }, 'session headers')
+      const state = await sessions.lookup(code, req.socket.remoteAddress ?? 'unknown', proof).catch((err: unknown) => {
+        throw isRedisOutage(err) ? errors.redisUnreachable('looking up a classroom session', err) : err
+      })
       sendJson(res, 200, state)
     })
     .on('GET', '/metrics', ({ req, res }) => {

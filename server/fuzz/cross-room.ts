@@ -39,7 +39,9 @@ export async function crossRoomAttempts(
     } catch {
       body = undefined
     }
-    if (status === want && body?.error?.code === code && !text.includes(session.code)) report.refused++
+    // A forged secret is refused E_FORBIDDEN, or E_LIMIT once this address has spent its wrong secrets.
+    const limited = status === 429 && body?.error?.code === 'E_LIMIT'
+    if (((status === want && body?.error?.code === code) || limited) && !text.includes(session.code)) report.refused++
     else fail('cross-room: not refused', what, `${status} ${text.slice(0, 200)}`)
   }
 

@@ -9,9 +9,11 @@ import type { Redis } from 'ioredis'
 import { roomKeys } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
 import { CODE_ALPHABET, CODE_LENGTH, type Poll, type SessionState } from '../../lib/session'
+import { cutGraphemes } from '../../lib/text'
 import { errors } from '../engine/errors'
 import type { ClassroomMarks } from './classroom-marks'
 import { CodeGuard } from './code-guard'
+import { SecretGuard } from './secret-guard'
 
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000
 
@@ -31,6 +33,12 @@ function hash(secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
 }
 
+function sameSecret(storedHash: string, secret: string): boolean {
+  const given = Buffer.from(hash(secret), 'hex')
+  const stored = Buffer.from(storedHash, 'hex')
+  return given.length === stored.length && timingSafeEqual(given, stored)
+}
+
 export interface Participant {
   id: string
   name: string
@@ -40,6 +48,8 @@ export interface Participant {
 export class SessionStore {
   /** Holds back guessing of codes: lookups by code from outside go through it. */
   readonly guard = new CodeGuard()
+  /** Holds back forged host secrets, per address and per session. */
+  readonly secrets = new SecretGuard()
 
   /** `marks`: where rooms are marked as classrooms' (the database); without it, only the room's Redis metadata. */
   constructor(
@@ -84,14 +94,45 @@ export class SessionStore {
     return s.state
   }
 
-  /** Throws E_FORBIDDEN unless `secret` is this session's host secret. */
-  async checkHost(code: string, secret: string): Promise<SessionState> {
+  /**
+   * The session's state if `secret` is its host's. The right secret is never refused, whatever others from
+   * the same address or on the same session have got wrong. A failure (no such session: E_UNKNOWN_SESSION,
+   * a wrong secret: E_FORBIDDEN) is counted, against `from`'s code guesses or against the secret budgets of
+   * `from` and of the session; once one is spent every failure is answered E_LIMIT alike, so the refusal
+   * does not tell whether the code exists. `from` is the client's address when known.
+   */
+  async checkHost(code: string, secret: string, from?: string): Promise<SessionState> {
     const s = await this.get(code)
-    if (!s) throw errors.unknownSession(code)
-    const given = Buffer.from(hash(secret), 'hex')
-    const stored = Buffer.from(s.hostHash, 'hex')
-    if (given.length !== stored.length || !timingSafeEqual(given, stored)) throw errors.forbidden('Only the host can do that.')
-    return s.state
+    if (s && sameSecret(s.hostHash, secret)) return s.state
+    if ((from !== undefined && this.guard.exhausted(from)) || this.secrets.exhausted(code, from))
+      throw errors.tooMany(
+        'Too many wrong codes or host secrets from this address, or wrong host secrets for this session; wait a minute. The host’s own browser is not held back.',
+      )
+    if (!s) {
+      if (from !== undefined) this.guard.miss(from)
+      throw errors.unknownSession(code)
+    }
+    this.secrets.wrong(code, from)
+    throw errors.forbidden('Only the host can do that.')
+  }
+
+  /**
+   * A session's state, looked up by code from `from` (a client address). Lookups go through the code guard,
+   * except from someone who proves they were let in before, whose address has spent its guesses (a class
+   * behind one NAT address): the host with the right secret, or a participant with the id this session gave
+   * them (96 random bits, as unguessable as the secret). A proof that fails counts as a forged secret and is
+   * refused E_LIMIT like any other lookup from there, so it tells nothing.
+   */
+  async lookup(code: string, from: string, proof: { secret?: string; participant?: string } = {}): Promise<SessionState> {
+    if (this.guard.exhausted(from)) {
+      if (proof.secret) return this.checkHost(code, proof.secret, from)
+      if (proof.participant) {
+        const s = await this.get(code)
+        if (s && (await this.participant(code, proof.participant))) return s.state
+        if (s && !this.secrets.exhausted(code, from)) this.secrets.wrong(code, from)
+      }
+    }
+    return this.guard.lookup(from, () => this.state(code))
   }
 
   /** Changes the session's state (and keeps it alive for another idle period). */
@@ -105,13 +146,14 @@ export class SessionStore {
   }
 
   /**
-   * A participant joins (or comes back: a known id keeps its name unless a new one is given). Names are
-   * trimmed, length-limited and stored as plain text; the browser renders them as text.
+   * A participant joins (or comes back: a known id keeps its name unless a new one is given). Names arrive
+   * checked by the protocol's schema (lib/text.ts); the cut here only guards callers that skip it, and cuts
+   * between user-perceived characters, never inside one. Stored as plain text; the browser renders them as text.
    */
   async join(code: string, name: string, id?: string): Promise<Participant> {
     if (!(await this.get(code))) throw errors.unknownSession(code)
     const existing = id ? await this.participant(code, id) : undefined
-    const clean = name.trim().slice(0, LIMITS.nameLength)
+    const clean = cutGraphemes(name.trim(), LIMITS.nameLength)
     const participant: Participant = existing
       ? { ...existing, name: clean || existing.name }
       : { id: randomBytes(12).toString('hex'), name: clean, joinedAt: Date.now() }

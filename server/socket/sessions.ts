@@ -30,7 +30,8 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
   const { sessions, router, engine } = deps
 
   on(socket, 'session:host', HostMessage, async ({ code, secret }) => {
-    const state = await sessions.guard.lookup(socket.handshake.address, () => sessions.checkHost(code, secret))
+    // Not through the code guard: the right secret is never refused (checkHost counts failures itself).
+    const state = await sessions.checkHost(code, secret, socket.handshake.address)
     socket.data.session = { code, role: 'host', fires: newFireBucket() }
     await socket.join(sessionRoom(code))
     const room = await router.info(state.room)
@@ -39,7 +40,8 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
   })
 
   on(socket, 'session:join', JoinSessionMessage, async ({ code, name, participant: id }) => {
-    const state = await sessions.guard.lookup(socket.handshake.address, () => sessions.state(code))
+    // Someone coming back with their participant id is not held back by other people's wrong codes.
+    const state = await sessions.lookup(code, socket.handshake.address, { participant: id })
     if (state.endedAt) throw errors.unknownSession(code)
     const participant = await sessions.join(code, name, id)
     socket.data.session = { code, role: 'participant', participant: { id: participant.id, name: participant.name }, fires: newFireBucket() }
@@ -50,7 +52,7 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
   })
 
   on(socket, 'session:control', ControlMessage, async (msg) => {
-    const current = await sessions.guard.lookup(socket.handshake.address, () => sessions.checkHost(msg.code, msg.secret))
+    const current = await sessions.checkHost(msg.code, msg.secret, socket.handshake.address)
     let next: SessionState
     switch (msg.op) {
       case 'view':

@@ -21,9 +21,11 @@ export interface TestClient {
   ): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>
 }
 
-export async function openClient(url: string): Promise<TestClient> {
+/** `from`: the local address to connect from (any 127.x.y.z on Linux), as another client address would. */
+export async function openClient(url: string, opts: { from?: string } = {}): Promise<TestClient> {
   const socket: LabClient = io(url, {
     transports: ['websocket'],
+    ...(opts.from ? { localAddress: opts.from } : {}),
     forceNew: true,
     reconnection: false,
     autoConnect: false,
