@@ -70,10 +70,15 @@ async function addTruth(room: Room, db: Database, keys: InspectedKey[]): Promise
     return e?.table === 'users' ? [Number(e.id)] : []
   })
   if (userIds.length === 0) return
-  const { rows } = await db.query<{ id: number; version: number; updated_at: Date | string }>(
-    'SELECT id, version, updated_at FROM users WHERE room = $1 AND id = ANY($2::int[])',
-    [room.id, userIds],
-  )
+  // A database that fails is a known outage: its clear 503, not an unexpected error.
+  const { rows } = await db
+    .query<{ id: number; version: number; updated_at: Date | string }>(
+      'SELECT id, version, updated_at FROM users WHERE room = $1 AND id = ANY($2::int[])',
+      [room.id, userIds],
+    )
+    .catch((err: unknown) => {
+      throw errors.dbUnavailable(err)
+    })
   const byId = new Map(rows.map((r) => [r.id, r]))
   for (const k of keys) {
     const e = entityOf(k.key)
