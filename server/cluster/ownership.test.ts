@@ -109,7 +109,7 @@ describe('room ownership after a crash', () => {
       const newOwner = await clients.redis.get(roomKeys(room).owner)
       expect(newOwner).not.toBe(deadOwner)
       expect(newOwner).not.toBeNull()
-      expect(b.app.engine.rooms.peek(room)).toBeDefined()
+      expect(b.app.engine.rooms.isLive(room)).toBe(true)
 
       // The new owner numbered on from the dead one's last event.
       await waitUntil(async () => (await streamSeqs(clients.redis, room)).length > before.length, 'the new owner’s events')
@@ -127,7 +127,7 @@ describe('room ownership after a crash', () => {
         // A call on B is forwarded to C, which runs the room; B never claims it.
         const res = await read(b.url, room)
         expect(res.status).toBe(200)
-        expect(b.app.engine.rooms.peek(room)).toBeUndefined()
+        expect(b.app.engine.rooms.isLive(room)).toBe(false)
         expect(await clients.redis.get(roomKeys(room).owner)).toBe(cId)
         await expect(b.app.engine.rooms.get(room)).rejects.toMatchObject({ code: 'E_ROOM_ELSEWHERE' })
         expect(await clients.redis.get(roomKeys(room).owner)).toBe(cId)
@@ -137,7 +137,7 @@ describe('room ownership after a crash', () => {
         const other = `t-other-${process.pid}`
         await clients.redis.set(roomKeys(room).owner, other, 'PX', 15_000)
         await c.app.engine.rooms.renewOwnership()
-        expect(c.app.engine.rooms.peek(room)).toBeUndefined()
+        expect(c.app.engine.rooms.isLive(room)).toBe(false)
         expect(await clients.redis.get(roomKeys(room).owner)).toBe(other)
       } finally {
         await c.close()

@@ -90,7 +90,10 @@ export class EngineRouter {
   private async forward(call: RoomCall): Promise<unknown> {
     // socket.io's cluster adapter waits 5 s for the other instances' answers: a forwarded call longer than
     // that (a long demo) still runs on the owner, but this side reports the timeout.
-    const replies = (await this.io!.serverSideEmitWithAck('engine:call', call)) as (Reply | null)[]
+    // An instance that never answers (killed) makes the emit fail after 5 s: the others' replies still count.
+    const replies = (await this.io!.serverSideEmitWithAck('engine:call', call).catch(
+      (err: { responses?: unknown[] }) => err.responses ?? [],
+    )) as (Reply | null)[]
     const reply = replies.find((r) => r !== null)
     if (!reply) {
       // The owner died while we asked (its heartbeat has lapsed by the time the adapter gives up, 5 s): take
