@@ -98,7 +98,8 @@ export class EngineRouter {
     if (!reply) {
       // The owner died while we asked (its heartbeat has lapsed by the time the adapter gives up, 5 s): take
       // the room over and answer here. If it is alive after all, this throws E_ROOM_ELSEWHERE again.
-      log.warn(`no instance answered for room ${call.room}; trying to take it over`)
+      // Debug only: during a failover every call for the room lands here until the takeover (logged by rooms.ts).
+      log.debug(`no instance answered for room ${call.room}; trying to take it over`)
       return this.local(call)
     }
     if (reply.ok) return reply.result
