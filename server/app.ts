@@ -3,9 +3,7 @@
  * socket.io and (unless a test turns it off) Next.js, all on one HTTP server. `server/index.ts` starts it
  * from the environment; tests start it on port 0 with their own options.
  */
-import { randomBytes } from 'node:crypto'
 import { createServer, type Server as HttpServer } from 'node:http'
-import { hostname } from 'node:os'
 import { setEventValidation } from '../lib/events'
 import type { Config } from './config'
 import { openDatabase } from './db/open'
@@ -14,6 +12,7 @@ import { apiRouter } from './api/routes'
 import { sendError } from './api/http'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import { Redis } from 'ioredis'
+import { instanceId } from './cluster/instance-id'
 import { EngineRouter } from './cluster/router'
 import { Engine } from './engine/engine'
 import { LabError } from './engine/errors'
@@ -88,7 +87,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
 
     // socket.io attaches to the HTTP server made below; the engine's emitters look it up when they fire.
     const sockets: { io?: LabServer } = {}
-    const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
+    const instance = instanceId({ configured: config.instanceId, host: config.host, port: config.port })
     const engine = new Engine({
       instance,
       redis: redis.command,

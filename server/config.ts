@@ -28,6 +28,12 @@ const Env = z.object({
    * to the instance that runs it.
    */
   CLUSTER: z.enum(['true', 'false', '1', '0']).default('false'),
+  /**
+   * This instance's id in the shared Redis (room ownership, liveness heartbeat). Unset: this machine's name
+   * and the address it listens on, stable across restarts, so a restarted instance takes its rooms back at
+   * once. Set it when that is not unique (two machines with one name); never give two instances one id.
+   */
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
   /** debug, info, warn or error. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -57,6 +63,7 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
+    instanceId: e.INSTANCE_ID,
   }
 }
 
