@@ -28,6 +28,22 @@ const Env = z.object({
    * to the instance that runs it.
    */
   CLUSTER: z.enum(['true', 'false', '1', '0']).default('false'),
+  /** Rooms one visitor address may have at once (POST /api/rooms and /api/sessions); past it, 429. */
+  ROOMS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Rooms this instance runs at most; past it, new rooms get 503 until idle ones are cleaned up. */
+  ROOMS_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** API requests (/api/*, /metrics) one address may send per second on average; past it, 429. */
+  HTTP_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
+  /** API requests one address may send in a burst (a class joining at once behind one NAT address). */
+  HTTP_REQUEST_BURST: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Lab actions one address may send per second over all its sockets (each socket also has its own 20/s). */
+  ACTIONS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(60),
+  /** Lab actions one address may send in a burst over all its sockets. */
+  ACTION_BURST: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Redis connections all rooms' labs (app servers, subscribers, readers) may hold at once on this instance. */
+  ROOM_REDIS_CONNECTIONS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Seconds without activity after which a room's labs close their Redis connections (reopened on use). */
+  LAB_IDLE_SECONDS: z.coerce.number().positive().max(24 * 3600).default(120),
   /** debug, info, warn or error. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -55,6 +71,14 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     roomIdleMs: e.ROOM_IDLE_MINUTES * 60_000,
     roomEventsMax: e.ROOM_EVENTS_MAX,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    limits: {
+      roomsPerAddress: e.ROOMS_PER_ADDRESS,
+      roomsMax: e.ROOMS_MAX,
+      http: { rate: e.HTTP_REQUESTS_PER_SECOND, burst: e.HTTP_REQUEST_BURST },
+      actions: { rate: e.ACTIONS_PER_SECOND, burst: e.ACTION_BURST },
+      roomConnections: e.ROOM_REDIS_CONNECTIONS_MAX,
+      labIdleMs: e.LAB_IDLE_SECONDS * 1000,
+    },
     logLevel: e.LOG_LEVEL,
     cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
   }
