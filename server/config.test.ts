@@ -17,8 +17,8 @@ describe('resolveConfig', () => {
       limits: {
         roomsPerAddress: 20,
         roomsMax: 500,
-        http: { rate: 50, burst: 600 },
-        actions: { rate: 60, burst: 120 },
+        http: { rate: 1000, burst: 3000 },
+        actions: { rate: 100, burst: 300 },
         roomConnections: 2000,
         labIdleMs: 120_000,
       },

@@ -32,14 +32,20 @@ const Env = z.object({
   ROOMS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Rooms this instance runs at most; past it, new rooms get 503 until idle ones are cleaned up. */
   ROOMS_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
-  /** API requests (/api/*, /metrics) one address may send per second on average; past it, 429. */
-  HTTP_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
-  /** API requests one address may send in a burst (a class joining at once behind one NAT address). */
-  HTTP_REQUEST_BURST: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  /** Lab actions one address may send per second over all its sockets (each socket also has its own 20/s). */
-  ACTIONS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(60),
+  /**
+   * API requests (/api/*, /metrics) one address may send per second on average; past it, 429. Every open lab
+   * page polls its room's metrics once a second: a class of 500 behind one NAT address is 500 a second.
+   */
+  HTTP_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(1000),
+  /** API requests one address may send in a burst (a class opening the site at once behind one NAT address). */
+  HTTP_REQUEST_BURST: z.coerce.number().int().min(1).max(1_000_000).default(3000),
+  /**
+   * Lab actions one address may send per second over all its sockets (each socket also has its own 20/s). A
+   * classroom's participants fire through the session (not counted here) and its host is counted per room.
+   */
+  ACTIONS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(100),
   /** Lab actions one address may send in a burst over all its sockets. */
-  ACTION_BURST: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  ACTION_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /** Redis connections all rooms' labs (app servers, subscribers, readers) may hold at once on this instance. */
   ROOM_REDIS_CONNECTIONS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** Seconds without activity after which a room's labs close their Redis connections (reopened on use). */
