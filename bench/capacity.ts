@@ -88,6 +88,7 @@ async function budget(app: RunningApp, report: Reporter): Promise<void> {
 
 async function fill(app: RunningApp, report: Reporter): Promise<void> {
   const started = performance.now()
+  const before = { rss: process.memoryUsage().rss, fds: fds() }
   const made: string[] = []
   let yours: Answer | undefined
   let full: Answer | undefined
@@ -107,8 +108,13 @@ async function fill(app: RunningApp, report: Reporter): Promise<void> {
   report.figure('rooms one instance serves before its limit', made.length, 'rooms', {
     detail: { roomsMax: FILL, seconds: Math.round(seconds * 10) / 10 },
   })
-  report.figure('process memory when full (RSS)', Math.round(process.memoryUsage().rss / 2 ** 20), 'MiB')
-  report.figure('file descriptors when full', fds(), 'descriptors')
+  const rss = process.memoryUsage().rss
+  report.figure('process memory when full (RSS)', Math.round(rss / 2 ** 20), 'MiB', {
+    detail: { perRoomKiB: Math.round((rss - before.rss) / 1024 / Math.max(1, made.length)), beforeMiB: Math.round(before.rss / 2 ** 20) },
+  })
+  report.figure('file descriptors when full', fds(), 'descriptors', {
+    detail: { perRoom: Math.round(((fds() - before.fds) / Math.max(1, made.length)) * 100) / 100, before: before.fds },
+  })
   report.figure('Redis clients named cachelab:* when full', await clientsOf(app.redis.command), 'connections')
   report.note(`#   the ${PER_ADDRESS + 1}st room from one address: ${yours ? `${yours.status}, Retry-After ${yours.retryAfter}: ${yours.text}` : '(never refused)'}`)
   report.note(`#   a room past the instance's limit: ${full ? `${full.status}, Retry-After ${full.retryAfter}: ${full.text}` : '(never refused)'}`)
