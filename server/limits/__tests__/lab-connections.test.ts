@@ -76,3 +76,15 @@ describe('the instance budget of lab connections', () => {
     expect((await request(t.url, 'POST', `/api/rooms/${room}/actions`, { json: { lab: 'ttl', action: 'read', userId: 1 } })).status).toBe(200)
   })
 })
+
+describe('the idle pass as the app runs it', () => {
+  const t = useTestApp({ env: { LAB_IDLE_SECONDS: '1' } })
+
+  it('closes the connections of a room nobody used for LAB_IDLE_SECONDS, without being asked', async () => {
+    const room = await t.room()
+    await t.app.engine.act(room, { lab: 'event-driven', action: 'read', server: 1, userId: 1 }, 'api')
+    expect(await roomClients(t.app.redis.command, room)).toBeGreaterThan(0)
+    expect(await settlesAt(t.app.redis.command, room, 0)).toBe(0)
+    expect(t.app.engine.rooms.peek(room)!.room.connectionCount).toBe(0)
+  })
+})
