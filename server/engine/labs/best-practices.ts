@@ -630,9 +630,15 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     },
   }
 
+  const act = actAndPublish(actions, () => state, publish)
+  /** Set by leave() until its teardown runs; an action in this lab meanwhile clears it. */
+  let leaving: object | undefined
   return {
     state: current,
-    act: actAndPublish(actions, () => state, publish),
+    act: (action, params, by) => {
+      leaving = undefined // back in this lab: a teardown still waiting for the last requests is called off
+      return act(action, params, by)
+    },
     stop() {
       stopLoad?.()
       stopChurn?.()
@@ -649,7 +655,9 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
       stopLoad = stopChurn = undefined
       pause()
       state = withStats({ ...state, load: { ...state.load, rps: 0 }, churn: { rps: 0 } })
-      void Promise.allSettled([settled(), ...churning]).then(teardown)
+      const token = (leaving = {})
+      // The requests still under way finish on their connections first.
+      void Promise.allSettled([settled(), ...churning]).then(() => (leaving === token ? teardown() : undefined))
     },
     inspect() {
       const now = Date.now()
