@@ -29,11 +29,12 @@ describe('actions per address', () => {
   })
 
   it("never spends a classroom host's controls on what others at the same address sent", async () => {
-    // The address's budget is already spent by the test above (same app, same 127.0.0.1).
+    // Spend what is left of the address's budget (all of it, if the test above ran first).
     const mine = await t.room()
     const owner = await openClient(t.url)
     await owner.ask('room:join', { room: mine })
-    const spent = await read(owner, mine)
+    let spent = await read(owner, mine)
+    for (let i = 0; i < 11 && spent.ok; i++) spent = await read(owner, mine)
     expect(spent.ok ? 'ok' : spent.error.code).toBe('E_LIMIT')
 
     const created = await request(t.url, 'POST', '/api/sessions', { json: { lab: 'ttl' } })
