@@ -24,6 +24,11 @@ import { ROOT } from './paths'
 import { securePage, setCommonHeaders } from './security-headers'
 import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
+import { AddressBuckets } from './limits/address-buckets'
+import { ConnectionBudget } from './limits/connection-budget'
+import { httpRateLimit } from './limits/http-rate'
+import { releaseIdleLabs } from './limits/idle-labs'
+import { RoomQuota } from './limits/room-quota'
 
 const log = logger('server')
 
@@ -101,9 +106,12 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       watched: (room) => config.cluster || (sockets.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
       emitState: (room, lab, state) => sockets.io?.to(room).emit('lab:state', { room, lab, state }),
       checkContent: config.dev,
+      connections: new ConnectionBudget(config.limits.roomConnections),
     })
     await engine.start()
     cleanups.push(() => engine.stop())
+    const stopIdleRelease = releaseIdleLabs(engine.rooms, config.limits.labIdleMs)
+    cleanups.push(async () => stopIdleRelease())
 
     let wasDown = false
     redis.onHealth((ok) => {
@@ -120,7 +128,15 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
 
     const router = new EngineRouter(engine, config.cluster)
     const sessions = new SessionStore(redis.command)
-    const api = apiRouter({ engine, router, sessions, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev })
+    const quota = new RoomQuota({
+      perAddress: config.limits.roomsPerAddress,
+      total: config.limits.roomsMax,
+      idleMs: config.roomIdleMs,
+      liveCount: () => engine.rooms.all().length,
+      isLive: (id) => engine.rooms.isLive(id),
+    })
+    const api = apiRouter({ engine, router, sessions, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev, quota })
+    const rateLimited = httpRateLimit(config.limits.http, ['/api', '/metrics'])
     let handleNext: ((req: Parameters<typeof api.handle>[0], res: Parameters<typeof api.handle>[1]) => Promise<void>) | undefined
     if (nextReady) {
       const app = await nextReady
@@ -135,6 +151,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
         delete req.headers['x-nonce']
         delete req.headers['content-security-policy']
         setCommonHeaders(res)
+        if (rateLimited(req, res)) return
         if (api.handle(req, res, ['/api', '/metrics'])) return
         securePage(req, res, config.dev)
         if (handleNext) handleNext(req, res).catch((err) => sendError(res, err))
@@ -143,7 +160,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
         sendError(res, err)
       }
     })
-    const socketOpts = { maxMessageBytes: config.maxBodyBytes }
+    const socketOpts = { maxMessageBytes: config.maxBodyBytes, actionsPerAddress: new AddressBuckets(config.limits.actions) }
     let adapter: ReturnType<typeof createAdapter> | undefined
     if (config.cluster) {
       // Several instances: broadcasts, presence and forwarded calls go through Redis Streams.

@@ -15,6 +15,8 @@ import type { Health } from '../health'
 import { readJson, sendJson, sendText } from './http'
 import { Router } from './router'
 import { labSource } from './source'
+import { clientAddress } from '../limits/address'
+import type { RoomQuota } from '../limits/room-quota'
 
 export interface ApiDeps {
   engine: Engine
@@ -24,6 +26,8 @@ export interface ApiDeps {
   maxBodyBytes: number
   root: string
   dev: boolean
+  /** Rooms per address and per instance: every route that creates a room goes through it. */
+  quota: RoomQuota
 }
 
 const EventsQuery = z.object({
@@ -39,7 +43,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.
 
 const CreateSession = z.object({ lab: z.string().min(1).max(32).default('ttl') }).strict()
 
-export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root, dev }: ApiDeps): Router {
+export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root, dev, quota }: ApiDeps): Router {
   const roomParam = (id: string | undefined) => parse(RoomId, id, 'room id')
   /** A classroom's room is run by its host: over HTTP that means the host secret in `x-host-secret`. */
   const mayAct = async (room: string, secret: string | string[] | undefined, from?: string) => {
@@ -77,7 +81,7 @@ export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root
     })
     .on('POST', '/api/rooms', async ({ req, res }) => {
       parse(z.object({}).strict(), await readJson(req, maxBodyBytes), 'body (POST /api/rooms takes no fields)')
-      const room = await engine.createRoom()
+      const room = await quota.create(clientAddress(req.socket.remoteAddress), () => engine.createRoom())
       sendJson(res, 201, { id: room.id, prefix: room.prefix }, { location: `/api/rooms/${room.id}` })
     })
     .on('GET', '/api/rooms/:id', async ({ res, params }) => {
@@ -105,7 +109,7 @@ export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root
     .on('POST', '/api/sessions', async ({ req, res }) => {
       const { lab } = parse(CreateSession, await readJson(req, maxBodyBytes), 'session body')
       if (!findLab(lab)) throw errors.unknownLab(lab, LABS.map((l) => l.id))
-      const room = await engine.createRoom()
+      const room = await quota.create(clientAddress(req.socket.remoteAddress), () => engine.createRoom())
       const { code, hostSecret } = await sessions.create(room.id, lab)
       await sessions.markRoom(room.id, code)
       sendJson(res, 201, { code, room: room.id, hostSecret, joinUrl: `/join/${code}`, hostUrl: `/session/${code}/host` }, { location: `/api/sessions/${code}` })
