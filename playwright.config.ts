@@ -47,6 +47,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       PGLITE_DIR: '.data/pglite-e2e',
       NEXT_TELEMETRY_DISABLED: '1',
+      // Every test's browser makes its room from 127.0.0.1: one address, far more rooms than a visitor's.
+      ROOMS_PER_ADDRESS: '10000',
     },
   },
 })

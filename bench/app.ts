@@ -26,6 +26,13 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<R
     LOG_LEVEL: 'warn',
     // Measured as it runs in production (event data is not re-validated per event there).
     NODE_ENV: 'production',
+    // A bench is one address driving far more than a visitor would; the capacity bench sets its own limits.
+    ROOMS_PER_ADDRESS: '100000',
+    ROOMS_MAX: '100000',
+    HTTP_REQUESTS_PER_SECOND: '1000000',
+    HTTP_REQUEST_BURST: '1000000',
+    ACTIONS_PER_SECOND: '1000000',
+    ACTION_BURST: '1000000',
     ...env,
   })
   const app = await startApp({ config, next: false })

@@ -7,13 +7,16 @@
  *
  * A new benchmark (startup, browser…) is a module exporting a `Bench` (see bench.ts) added to BENCHES.
  * Knobs: BENCH_OPS and BENCH_ROUNDS (hit-path), BENCH_FILLER (expiry), BENCH_STAMPEDE_N and
- * BENCH_STAMPEDE_ROUNDS (stampede), REDIS_URL.
+ * BENCH_STAMPEDE_ROUNDS (stampede), BENCH_FAILOVER_ROUNDS and BENCH_DATABASE_URL (failover), BENCH_CAPACITY_ROOMS,
+ * BENCH_CAPACITY_CONNECTIONS, BENCH_CAPACITY_FILL and BENCH_CAPACITY_PARTS (capacity), REDIS_URL.
  */
 import path from 'node:path'
 import { isMain, OUT_DIR, type Bench } from './bench'
 import { browser } from './browser'
+import { capacity } from './capacity'
 import { classroom } from './classroom'
 import { expiry } from './expiry'
+import { failover } from './failover'
 import { hitPath } from './hit-path'
 import { redisDown } from './redis-down'
 import { stampede } from './stampede'
@@ -21,7 +24,7 @@ import { startup } from './startup'
 import { warming } from './warming'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown, warming, stampede]
+export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown, warming, stampede, failover, capacity]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)

@@ -172,9 +172,11 @@ export class RoomClient {
       void this.pollMetrics()
     } catch (err) {
       this.set({ connection: 'offline', error: (err as Error).message })
+      // A full server or a spent limit said when to come back: asking sooner would only be refused again.
+      const wait = err instanceof RoomRefused && err.retryAfterS ? err.retryAfterS * 1000 : 2000
       setTimeout(() => {
         if (getSocket().connected && this.snapshot.connection !== 'live') void this.join()
-      }, 2000)
+      }, wait)
     }
   }
 
@@ -269,8 +271,26 @@ function readStoredRoom(): string | undefined {
   return id && /^[a-z0-9]{6,32}$/.test(id) ? id : undefined
 }
 
+/** A room could not be made; `retryAfterS` is when the server said to try again (a limit, or full). */
+export class RoomRefused extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterS: number | undefined,
+  ) {
+    super(message)
+  }
+}
+
 async function createRoom(): Promise<string> {
   const res = await fetch('/api/rooms', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
-  if (!res.ok) throw new Error(`Could not create a room (HTTP ${res.status})`)
+  if (!res.ok) {
+    // The server's message says which limit was reached (or what is down) and when to come back.
+    const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
+    const retry = Number(res.headers.get('retry-after'))
+    throw new RoomRefused(
+      `Could not create a room: ${body?.error?.message ?? `HTTP ${res.status}`}`,
+      Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    )
+  }
   return ((await res.json()) as { id: string }).id
 }

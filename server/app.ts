@@ -3,9 +3,7 @@
  * socket.io and (unless a test turns it off) Next.js, all on one HTTP server. `server/index.ts` starts it
  * from the environment; tests start it on port 0 with their own options.
  */
-import { randomBytes } from 'node:crypto'
 import { createServer, type Server as HttpServer } from 'node:http'
-import { hostname } from 'node:os'
 import { setEventValidation } from '../lib/events'
 import type { Config } from './config'
 import { openDatabase } from './db/open'
@@ -14,6 +12,7 @@ import { apiRouter } from './api/routes'
 import { sendError } from './api/http'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import { Redis } from 'ioredis'
+import { instanceId } from './cluster/instance-id'
 import { EngineRouter } from './cluster/router'
 import { Engine } from './engine/engine'
 import { LabError } from './engine/errors'
@@ -26,6 +25,11 @@ import { securePage, setCommonHeaders } from './security-headers'
 import { ClassroomMarks } from './sessions/classroom-marks'
 import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
+import { AddressBuckets } from './limits/address-buckets'
+import { ConnectionBudget } from './limits/connection-budget'
+import { httpRateLimit } from './limits/http-rate'
+import { releaseIdleLabs } from './limits/idle-labs'
+import { RoomQuota } from './limits/room-quota'
 
 const log = logger('server')
 
@@ -89,7 +93,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
 
     // socket.io attaches to the HTTP server made below; the engine's emitters look it up when they fire.
     const sockets: { io?: LabServer } = {}
-    const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
+    const instance = instanceId({ configured: config.instanceId, host: config.host, port: config.port })
     const engine = new Engine({
       instance,
       redis: redis.command,
@@ -103,9 +107,12 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       watched: (room) => config.cluster || (sockets.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
       emitState: (room, lab, state) => sockets.io?.to(room).emit('lab:state', { room, lab, state }),
       checkContent: config.dev,
+      connections: new ConnectionBudget(config.limits.roomConnections),
     })
     await engine.start()
     cleanups.push(() => engine.stop())
+    const stopIdleRelease = releaseIdleLabs(engine.rooms, config.limits.labIdleMs)
+    cleanups.push(async () => stopIdleRelease())
 
     let wasDown = false
     redis.onHealth((ok) => {
@@ -123,6 +130,13 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     const router = new EngineRouter(engine, config.cluster)
     const marks = new ClassroomMarks(db)
     const sessions = new SessionStore(redis.command, marks)
+    const quota = new RoomQuota({
+      perAddress: config.limits.roomsPerAddress,
+      total: config.limits.roomsMax,
+      idleMs: config.roomIdleMs,
+      liveCount: () => engine.rooms.all().length,
+      isLive: (id) => engine.rooms.isLive(id),
+    })
     const api = apiRouter({
       engine,
       router,
@@ -133,7 +147,9 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       maxBodyBytes: config.maxBodyBytes,
       root: ROOT,
       dev: config.dev,
+      quota,
     })
+    const rateLimited = httpRateLimit(config.limits.http, ['/api', '/metrics'])
     let handleNext: ((req: Parameters<typeof api.handle>[0], res: Parameters<typeof api.handle>[1]) => Promise<void>) | undefined
     if (nextReady) {
       const app = await nextReady
@@ -148,6 +164,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
         delete req.headers['x-nonce']
         delete req.headers['content-security-policy']
         setCommonHeaders(res)
+        if (rateLimited(req, res)) return
         if (api.handle(req, res, ['/api', '/metrics'])) return
         securePage(req, res, config.dev)
         if (handleNext) handleNext(req, res).catch((err) => sendError(res, err))
@@ -156,7 +173,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
         sendError(res, err)
       }
     })
-    const socketOpts = { maxMessageBytes: config.maxBodyBytes }
+    const socketOpts = { maxMessageBytes: config.maxBodyBytes, actionsPerAddress: new AddressBuckets(config.limits.actions) }
     let adapter: ReturnType<typeof createAdapter> | undefined
     if (config.cluster) {
       // Several instances: broadcasts, presence and forwarded calls go through Redis Streams.

@@ -14,9 +14,26 @@ describe('resolveConfig', () => {
       roomIdleMs: 30 * 60_000,
       roomEventsMax: 20_000,
       maxBodyBytes: 64 * 1024,
+      limits: {
+        roomsPerAddress: 20,
+        roomsMax: 500,
+        http: { rate: 1000, burst: 3000 },
+        actions: { rate: 100, burst: 300 },
+        roomConnections: 2000,
+        labIdleMs: 120_000,
+      },
       logLevel: 'info',
       cluster: false,
     })
+  })
+
+  it('reads the limits and refuses nonsense ones', () => {
+    const c = resolveConfig({ ROOMS_PER_ADDRESS: '3', HTTP_REQUESTS_PER_SECOND: '0.5', LAB_IDLE_SECONDS: '30' })
+    expect(c.limits.roomsPerAddress).toBe(3)
+    expect(c.limits.http.rate).toBe(0.5)
+    expect(c.limits.labIdleMs).toBe(30_000)
+    expect(() => resolveConfig({ ROOMS_MAX: '0' })).toThrow(/ROOMS_MAX/)
+    expect(() => resolveConfig({ ACTION_BURST: 'many' })).toThrow(/ACTION_BURST/)
   })
 
   it('parses the environment once into the resolved shape', () => {

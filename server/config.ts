@@ -33,6 +33,34 @@ const Env = z.object({
    * Set: /metrics needs `Authorization: Bearer <token>` and shows each room's series (labelled by room id).
    */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * This instance's id in the shared Redis (room ownership, liveness heartbeat). Unset: this machine's name
+   * and the address it listens on, stable across restarts, so a restarted instance takes its rooms back at
+   * once. Set it when that is not unique (two machines with one name); never give two instances one id.
+   */
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
+  /** Rooms one visitor address may have at once (POST /api/rooms and /api/sessions); past it, 429. */
+  ROOMS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Rooms this instance runs at most; past it, new rooms get 503 until idle ones are cleaned up. */
+  ROOMS_MAX: z.coerce.number().int().min(1).max(100_000).default(500),
+  /**
+   * API requests (/api/*, /metrics) one address may send per second on average; past it, 429. Every open lab
+   * page polls its room's metrics once a second: a class of 500 behind one NAT address is 500 a second.
+   */
+  HTTP_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(1000),
+  /** API requests one address may send in a burst (a class opening the site at once behind one NAT address). */
+  HTTP_REQUEST_BURST: z.coerce.number().int().min(1).max(1_000_000).default(3000),
+  /**
+   * Lab actions one address may send per second over all its sockets (each socket also has its own 20/s). A
+   * classroom's participants fire through the session (not counted here) and its host is counted per room.
+   */
+  ACTIONS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(100),
+  /** Lab actions one address may send in a burst over all its sockets. */
+  ACTION_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** Redis connections all rooms' labs (app servers, subscribers, readers) may hold at once on this instance. */
+  ROOM_REDIS_CONNECTIONS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Seconds without activity after which a room's labs close their Redis connections (reopened on use). */
+  LAB_IDLE_SECONDS: z.coerce.number().positive().max(24 * 3600).default(120),
   /** debug, info, warn or error. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -60,9 +88,18 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     roomIdleMs: e.ROOM_IDLE_MINUTES * 60_000,
     roomEventsMax: e.ROOM_EVENTS_MAX,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    limits: {
+      roomsPerAddress: e.ROOMS_PER_ADDRESS,
+      roomsMax: e.ROOMS_MAX,
+      http: { rate: e.HTTP_REQUESTS_PER_SECOND, burst: e.HTTP_REQUEST_BURST },
+      actions: { rate: e.ACTIONS_PER_SECOND, burst: e.ACTION_BURST },
+      roomConnections: e.ROOM_REDIS_CONNECTIONS_MAX,
+      labIdleMs: e.LAB_IDLE_SECONDS * 1000,
+    },
     logLevel: e.LOG_LEVEL,
     cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
     metricsToken: e.METRICS_TOKEN,
+    instanceId: e.INSTANCE_ID,
   }
 }
 

@@ -42,7 +42,10 @@ export function sendError(res: ServerResponse, err: unknown): void {
     // The rest of an oversize upload is not read: close the connection once the answer is out.
     if (err.code === 'E_TOO_LARGE') res.shouldKeepAlive = false
     const { code, message, status, extra } = err
-    sendJson(res, status, { error: { code, message, ...(extra.issues ? { issues: extra.issues } : {}) } })
+    // A limit says when to come back (LimitError's retryAfterS), as the header clients and proxies read.
+    const retry = (err as { retryAfterS?: unknown }).retryAfterS
+    const headers: Record<string, string> = typeof retry === 'number' ? { 'retry-after': String(retry) } : {}
+    sendJson(res, status, { error: { code, message, ...(extra.issues ? { issues: extra.issues } : {}) } }, headers)
     return
   }
   if (err instanceof ZodError) {

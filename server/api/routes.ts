@@ -20,6 +20,8 @@ import { readJson, sendJson, sendText } from './http'
 import { checkRoomAccess } from './room-access'
 import { Router, type Ctx } from './router'
 import { labSource } from './source'
+import { clientAddress } from '../limits/address'
+import type { RoomQuota } from '../limits/room-quota'
 
 export interface ApiDeps {
   engine: Engine
@@ -33,6 +35,8 @@ export interface ApiDeps {
   maxBodyBytes: number
   root: string
   dev: boolean
+  /** Rooms per address and per instance: every route that creates a room goes through it. */
+  quota: RoomQuota
 }
 
 const EventsQuery = z.object({
@@ -48,7 +52,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.
 
 const CreateSession = z.object({ lab: z.string().min(1).max(32).default('ttl') }).strict()
 
-export function apiRouter({ engine, router, sessions, marks, health, metricsToken, maxBodyBytes, root, dev }: ApiDeps): Router {
+export function apiRouter({ engine, router, sessions, marks, health, metricsToken, maxBodyBytes, root, dev, quota }: ApiDeps): Router {
   /** A room id the caller may use: well formed, and for a classroom's room, the host's secret sent with it. */
   const roomFor = async (id: string | undefined, req: Ctx['req']) => {
     const room = parse(RoomId, id, 'room id')
@@ -84,7 +88,7 @@ export function apiRouter({ engine, router, sessions, marks, health, metricsToke
     })
     .on('POST', '/api/rooms', async ({ req, res }) => {
       parse(z.object({}).strict(), await readJson(req, maxBodyBytes), 'body (POST /api/rooms takes no fields)')
-      const room = await engine.createRoom()
+      const room = await quota.create(clientAddress(req.socket.remoteAddress), () => engine.createRoom())
       sendJson(res, 201, { id: room.id, prefix: room.prefix }, { location: `/api/rooms/${room.id}` })
     })
     .on('GET', '/api/rooms/:id', async ({ req, res, params }) => {
@@ -112,7 +116,7 @@ export function apiRouter({ engine, router, sessions, marks, health, metricsToke
     .on('POST', '/api/sessions', async ({ req, res }) => {
       const { lab } = parse(CreateSession, await readJson(req, maxBodyBytes), 'session body')
       if (!findLab(lab)) throw errors.unknownLab(lab, LABS.map((l) => l.id))
-      const room = await engine.createRoom()
+      const room = await quota.create(clientAddress(req.socket.remoteAddress), () => engine.createRoom())
       const { code, hostSecret } = await sessions.create(room.id, lab)
       // Unmarked, the room would be open to anyone holding its id: without the mark there is no session.
       await sessions.markRoom(room.id, code).catch(async (err: unknown) => {

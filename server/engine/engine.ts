@@ -24,6 +24,7 @@ import { renderAggregate, renderPrometheus } from './prometheus'
 import { Recorder } from './recorder'
 import { Rooms, type LiveRoom } from './rooms'
 import { enterLab } from './labs/common'
+import type { ConnectionBudget } from '../limits/connection-budget'
 
 const log = logger('engine')
 
@@ -45,6 +46,8 @@ export interface EngineOptions {
   emitState(room: string, lab: string, state: unknown): void
   /** Whether to check every lab's content against its actions at start (default yes; production: no). */
   checkContent?: boolean
+  /** The Redis connections rooms' labs may hold between them on this instance (default: no limit). */
+  connections?: ConnectionBudget
 }
 
 /** Every lab's walkthrough, demos and questions checked against its actions; throws at the first mistake. */
@@ -78,6 +81,7 @@ export class Engine {
         recorder: this.recorder,
         observer: this.observer,
         watch: this.watch,
+        connections: opts.connections,
       },
       { idleMs: opts.roomIdleMs, instance: opts.instance, publishState: opts.emitState },
     )

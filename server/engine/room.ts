@@ -18,6 +18,7 @@ import { Oracle, type ReadVerdict } from './oracle'
 import type { Recorder } from './recorder'
 import { RoomCache, type CacheDeps } from './room-cache'
 import { RoomDb, type DbDeps } from './room-db'
+import type { ConnectionBudget } from '../limits/connection-budget'
 
 export interface RoomDeps {
   redis: Redis
@@ -27,6 +28,8 @@ export interface RoomDeps {
   recorder: Recorder
   observer: CacheObserver
   watch: ExpiryWatch
+  /** The Redis connections all rooms of this instance may hold between them (unbounded without one). */
+  connections?: ConnectionBudget
 }
 
 let requestCounter = 0
@@ -227,6 +230,8 @@ export class Room {
    * subscribers and blocking stream readers.
    */
   connect(name: string, kind: 'command' | 'subscriber' | 'blocking'): Redis {
+    // Past the instance's budget this throws E_FULL before anything is opened.
+    this.deps.connections?.check()
     const url = this.proxyPort ? viaProxy(this.deps.redisUrl, this.proxyPort) : this.deps.redisUrl
     // A room's request-path clients give up on a silent Redis after 200 ms, so a read can still fall back to
     // the database well within a quarter of a second.
@@ -237,15 +242,25 @@ export class Room {
       kind === 'command' ? { socketTimeout: ROOM_SOCKET_TIMEOUT_MS, retryStrategy: roomRetry } : {},
     )
     this.connections.add(client)
-    client.once('end', () => this.connections.delete(client))
+    this.deps.connections?.acquire()
+    client.once('end', () => this.forget(client))
     return client
+  }
+
+  /** Redis connections the room's labs hold now (its share of the instance's budget). */
+  get connectionCount(): number {
+    return this.connections.size
   }
 
   /** Closes a connection made with connect(). */
   async disconnect(client: Redis): Promise<void> {
-    this.connections.delete(client)
+    this.forget(client)
     await client.quit().catch(() => {})
     client.disconnect()
+  }
+
+  private forget(client: Redis): void {
+    if (this.connections.delete(client)) this.deps.connections?.release()
   }
 
   /**

@@ -2,6 +2,12 @@
  * Room lifecycle: create (metadata in Redis, seed rows, open the recorder), find (in memory, or rehydrated
  * from Redis after a restart), clean up when idle (SCAN + UNLINK on the prefix, rows deleted), and a sweep at
  * start that removes what rooms left behind when the process died.
+ *
+ * Ownership: a room's engine runs on one instance, named in the room's owner key. An instance claims a room
+ * when nobody holds it, when it holds it already (a restarted process keeps its instance id, so it takes its
+ * rooms back at once), or when the holder's liveness heartbeat is gone (a dead instance's rooms are taken over
+ * within HEARTBEAT_TTL_MS instead of the owner key's TTL). An instance that finds one of its rooms claimed by
+ * another stops running it.
  */
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
@@ -9,20 +15,22 @@ import { make } from '../../lib/events'
 import { isInternalKey, parseRoomKey, roomKeys } from '../../lib/keys'
 import type { Database } from '../db/database'
 import { deleteRoomRows, roomsWithRows, seedRoom } from '../db/seed'
+import { Liveness } from '../cluster/liveness'
 import { logger } from '../log'
 import { errors } from './errors'
 import type { LabEnv, LabInstance } from './labs/lab'
 import { LAB_DEFINITIONS } from './labs'
+import { SCRIPTS, runScript } from './lua/scripts'
 import { Room, type RoomDeps } from './room'
 
 const log = logger('rooms')
 
-/** How long a room's ownership lasts without renewal (its owner renews it every third of that). */
+/**
+ * How long a room's owner key lasts without renewal (its owner renews it every third of that). Takeover does
+ * not wait for it: a dead owner is recognised by its lapsed heartbeat. The TTL only clears keys of rooms
+ * nobody runs any more.
+ */
 export const OWNER_TTL_MS = 15_000
-
-/** Extends the owner key's TTL only if we still hold it. KEYS[1] owner key; ARGV[1] instance, ARGV[2] ttl ms. */
-const RELEASE_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`
-const RENEW_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`
 
 export interface RoomsOptions {
   idleMs: number
@@ -48,11 +56,15 @@ export class Rooms {
   private janitor: NodeJS.Timeout | undefined
   private renewer: NodeJS.Timeout | undefined
   private metaTouched = new Map<string, number>()
+  /** This instance's heartbeat; when it lapsed, our rooms are checked at once (another may have taken them). */
+  readonly liveness: Liveness
 
   constructor(
     private readonly deps: RoomDeps & { redis: Redis; db: Database },
     private readonly opts: RoomsOptions,
-  ) {}
+  ) {
+    this.liveness = new Liveness(deps.redis, opts.instance, () => void this.renewOwnership())
+  }
 
   isLive(id: string): boolean {
     return this.live.has(id)
@@ -124,25 +136,27 @@ export class Rooms {
   }
 
   startJanitor(): void {
+    void this.liveness.start()
     this.janitor = setInterval(() => void this.sweepIdle(), Math.min(60_000, this.opts.idleMs / 2))
     this.janitor.unref()
     this.renewer = setInterval(() => void this.renewOwnership(), OWNER_TTL_MS / 3)
     this.renewer.unref()
   }
 
-  /** Keeps this instance the owner of the rooms it runs. */
+  /**
+   * Keeps this instance the owner of the rooms it runs (taking back keys that lapsed while Redis was away),
+   * and stops running any room another instance has taken over meanwhile: two instances never run one room.
+   */
   async renewOwnership(): Promise<void> {
     const ids = [...this.live.keys()]
-    if (ids.length === 0) return
-    const pipeline = this.deps.redis.pipeline()
-    for (const id of ids) pipeline.eval(RENEW_OWNER, 1, roomKeys(id).owner, this.opts.instance, OWNER_TTL_MS)
-    const results = (await pipeline.exec().catch(() => null)) ?? []
-    results.forEach(([err, renewed], i) => {
-      // Lost (the key lapsed while Redis was away, say): take it back if nobody else did.
-      if (!err && renewed === 0) {
-        void this.deps.redis.set(roomKeys(ids[i]!).owner, this.opts.instance, 'PX', OWNER_TTL_MS, 'NX').catch(() => {})
-      }
-    })
+    const renewed = await Promise.all(
+      ids.map((id) =>
+        runScript<number>(this.deps.redis, SCRIPTS.ownerRenew, [roomKeys(id).owner], [this.opts.instance, OWNER_TTL_MS]).catch(
+          () => 1, // Redis down: nobody can take the room meanwhile without our heartbeat lapsing; checked again then
+        ),
+      ),
+    )
+    await Promise.all(ids.filter((_, i) => renewed[i] === 0).map((id) => this.evict(id)))
   }
 
   async sweepIdle(): Promise<string[]> {
@@ -234,7 +248,12 @@ export class Rooms {
     clearInterval(this.janitor)
     clearInterval(this.renewer)
     // Hand the rooms back at once, so another instance can take them over without waiting for the TTL.
-    await Promise.all([...this.live.keys()].map((id) => this.deps.redis.eval(RELEASE_OWNER, 1, roomKeys(id).owner, this.opts.instance).catch(() => 0)))
+    await Promise.all(
+      [...this.live.keys()].map((id) =>
+        runScript(this.deps.redis, SCRIPTS.ownerRelease, [roomKeys(id).owner], [this.opts.instance]).catch(() => 0),
+      ),
+    )
+    await this.liveness.stop()
     for (const live of this.live.values()) {
       for (const lab of live.labs.values()) lab.stop()
       await live.room.dispose()
@@ -249,9 +268,8 @@ export class Rooms {
       })
     const exists = await ask(this.deps.redis.exists(keys.meta))
     if (exists === 0) throw errors.unknownRoom(id)
-    // Another instance runs this room: it must not run twice. Its owner key lapses if that instance dies.
-    const owner = await ask(this.deps.redis.set(keys.owner, this.opts.instance, 'PX', OWNER_TTL_MS, 'NX'))
-    if (owner !== 'OK' && (await ask(this.deps.redis.get(keys.owner))) !== this.opts.instance) throw errors.elsewhere(id)
+    // Another live instance runs this room: it must not run twice.
+    if (!(await ask(this.claim(id)))) throw errors.elsewhere(id)
     try {
       const { rows } = await this.deps.db.query('SELECT 1 FROM users WHERE room = $1 LIMIT 1', [id])
       if (rows.length === 0) await seedRoom(this.deps.db, id)
@@ -259,6 +277,35 @@ export class Rooms {
       throw errors.dbUnavailable(err)
     }
     return this.open(id)
+  }
+
+  /**
+   * Makes this instance the room's owner unless another live instance is. Ours at once if nobody holds it or
+   * we do (a restart with the same instance id); a dead owner's (heartbeat gone) is taken over in one step
+   * that first checks the owner is still the one found dead.
+   */
+  private async claim(id: string): Promise<boolean> {
+    const claim = (dead: string) =>
+      runScript<string>(this.deps.redis, SCRIPTS.ownerClaim, [roomKeys(id).owner], [this.opts.instance, OWNER_TTL_MS, dead])
+    const owner = await claim('')
+    if (owner === this.opts.instance) return true
+    if (await this.liveness.isAlive(owner)) return false
+    const taken = (await claim(owner)) === this.opts.instance
+    if (taken) log.info(`took over room ${id} from ${owner} (no heartbeat)`)
+    return taken
+  }
+
+  /** Stops running a room another instance owns now, leaving its data (keys, stream, rows) to that one. */
+  private async evict(id: string): Promise<void> {
+    const live = this.live.get(id)
+    if (!live) return
+    this.live.delete(id)
+    log.warn(`room ${id} was taken over by another instance; no longer running it here`)
+    for (const lab of live.labs.values()) lab.stop()
+    await live.room.dispose().catch(() => {})
+    // The stream refuses an entry id at or below its last, so what this flushes cannot duplicate or reorder
+    // events the new owner has already appended.
+    await this.deps.recorder.close(id).catch(() => {})
   }
 
   private async open(id: string): Promise<LiveRoom> {

@@ -2,7 +2,7 @@
  * socket.io on the app's HTTP server. A browser joins its room, replays what it missed from the room's
  * stream, then receives the room's event batches live; it sends actions and inspection requests with acks.
  * Every message is validated; a socket can only read from and act in rooms it joined; actions are rate
- * limited per socket. Errors come back in the ack as `{ ok: false, error: { code, message, issues? } }`.
+ * limited per socket and per address. Errors come back in the ack as `{ ok: false, error: { code, message, issues? } }`.
  */
 import type { Server as HttpServer } from 'node:http'
 import { Server, type ServerOptions, type Socket } from 'socket.io'
@@ -29,6 +29,9 @@ import { isRedisOutage } from '../redis/outage'
 import type { SessionStore } from '../sessions/session-store'
 import { attachSessionHandlers, sessionLeft } from './sessions'
 import { TokenBucket } from './rate-limit'
+import { clientAddress } from '../limits/address'
+import type { AddressBuckets } from '../limits/address-buckets'
+import { limitErrors } from '../limits/limit-error'
 
 const log = logger('socket')
 
@@ -50,6 +53,11 @@ export interface SocketOptions {
   /** Actions a socket may send per second, and in a burst. */
   actionsPerSecond?: number
   actionBurst?: number
+  /**
+   * Actions per visitor address over all its sockets (opening more sockets gives no more); a classroom's host
+   * is counted per room instead, so other people behind the same address never slow the host's controls.
+   */
+  actionsPerAddress?: AddressBuckets
 }
 
 export interface SocketDeps {
@@ -92,6 +100,11 @@ export function attachHandlers(io: LabServer, deps: SocketDeps, opts: SocketOpti
         throw errors.forbidden('Only the host runs the lab; press Fire when the host lets the class take part.')
       }
       if (!socket.data.bucket.take()) throw errors.tooMany('Too many actions from this browser; slow down a little.')
+      const who = role === 'host' ? `host:${msg.room}` : clientAddress(socket.handshake.address)
+      const wait = opts.actionsPerAddress?.take(who) ?? 0
+      if (wait > 0) {
+        throw limitErrors.yours(`Too many actions from ${role === 'host' ? "this session's host" : 'your address'} over all its tabs.`, wait)
+      }
       return { result: await router.act(msg.room, msg as { lab: string; action: string }, role === 'host' ? 'host' : 'you') }
     })
 

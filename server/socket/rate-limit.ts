@@ -23,4 +23,14 @@ export class TokenBucket {
     this.last = now
     return this.tokens
   }
+
+  /** Whole seconds until `n` tokens are there again (at least 1): what a Retry-After says. */
+  retryAfterSeconds(n = 1): number {
+    return Math.max(1, Math.ceil((n - this.available()) / this.rate))
+  }
+
+  /** Refilled to the brim: nothing to remember about whoever used it. */
+  get full(): boolean {
+    return this.available() >= this.burst
+  }
 }

@@ -33,6 +33,13 @@ export async function startTestApp(
     HOST: '127.0.0.1',
     REDIS_URL: redisUrl(),
     NODE_ENV: 'test',
+    // Tests make many rooms and requests from 127.0.0.1; a test of a limit sets its own in `env`.
+    ROOMS_PER_ADDRESS: '100000',
+    ROOMS_MAX: '100000',
+    HTTP_REQUESTS_PER_SECOND: '1000000',
+    HTTP_REQUEST_BURST: '1000000',
+    ACTIONS_PER_SECOND: '1000000',
+    ACTION_BURST: '1000000',
     ...(pgliteDir ? { PGLITE_DIR: pgliteDir } : { DATABASE_URL: postgresUrl() }),
     ...opts.env,
   })

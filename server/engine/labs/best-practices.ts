@@ -138,11 +138,20 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     if (!cluster || !pubsub) {
       starting ??= (async () => {
         const list: AppServer<UserRow>[] = []
-        for (let i = 1; i <= SERVERS; i++)
-          list.push(new AppServer<UserRow>(`app${i}`, room, { l1Max: L1_MAX, l1TtlMs: COMBINED_TTL.l1 * 1000 }))
-        const c = new Cluster(room, list)
-        const p = pubsubPropagation(c)
-        await p.start()
+        let p: Propagation | undefined
+        let c: Cluster
+        try {
+          for (let i = 1; i <= SERVERS; i++)
+            list.push(new AppServer<UserRow>(`app${i}`, room, { l1Max: L1_MAX, l1TtlMs: COMBINED_TTL.l1 * 1000 }))
+          c = new Cluster(room, list)
+          p = pubsubPropagation(c)
+          await p.start()
+        } catch (err) {
+          // Out of connections (the instance's budget) or Redis away: close what did open, try again next time.
+          await p?.stop().catch(() => {})
+          await Promise.all(list.map((s) => s.close()))
+          throw err
+        }
         servers = list
         cluster = c
         pubsub = p
@@ -152,12 +161,14 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     return { servers, cluster: cluster!, pubsub: pubsub! }
   }
 
+  /** Closes the servers' connections; forgotten first, so an action meanwhile starts fresh ones. */
   const teardown = async () => {
-    await pubsub?.stop().catch(() => {})
-    await Promise.all(servers.map((s) => s.close()))
+    const [closing, p] = [servers, pubsub]
     servers = []
     cluster = undefined
     pubsub = undefined
+    await p?.stop().catch(() => {})
+    await Promise.all(closing.map((s) => s.close()))
   }
 
   const serverOf = (n: number) => {
@@ -619,14 +630,34 @@ function createBestPracticesLab(room: Room, env: LabEnv): LabInstance {
     },
   }
 
+  const act = actAndPublish(actions, () => state, publish)
+  /** Set by leave() until its teardown runs; an action in this lab meanwhile clears it. */
+  let leaving: object | undefined
   return {
     state: current,
-    act: actAndPublish(actions, () => state, publish),
+    act: (action, params, by) => {
+      leaving = undefined // back in this lab: a teardown still waiting for the last requests is called off
+      return act(action, params, by)
+    },
     stop() {
       stopLoad?.()
       stopChurn?.()
       pause()
       void teardown()
+    },
+    /**
+     * The room moved to another lab or went idle: the load and churn stop and the app servers give their
+     * Redis connections back (the next action here starts them again, with empty L1 caches).
+     */
+    leave() {
+      stopLoad?.()
+      stopChurn?.()
+      stopLoad = stopChurn = undefined
+      pause()
+      state = withStats({ ...state, load: { ...state.load, rps: 0 }, churn: { rps: 0 } })
+      const token = (leaving = {})
+      // The requests still under way finish on their connections first.
+      void Promise.allSettled([settled(), ...churning]).then(() => (leaving === token ? teardown() : undefined))
     },
     inspect() {
       const now = Date.now()

@@ -82,10 +82,17 @@ function createEventDrivenLab(room: Room, env: LabEnv): LabInstance {
     if (!cluster || !propagation) {
       starting ??= (async () => {
         const servers: ServerBus[] = []
-        for (let i = 1; i <= state.servers; i++) servers.push(new AppServer<UserRow>(`app${i}`, room, serverOptions()))
-        cluster = new Cluster(room, servers)
-        propagation = PROPAGATIONS[state.mode](cluster)
-        await propagation.start()
+        try {
+          for (let i = 1; i <= state.servers; i++) servers.push(new AppServer<UserRow>(`app${i}`, room, serverOptions()))
+          cluster = new Cluster(room, servers)
+          propagation = PROPAGATIONS[state.mode](cluster)
+          await propagation.start()
+        } catch (err) {
+          // Out of connections (the instance's budget) or Redis away: close what did open, try again next time.
+          await teardown()
+          await Promise.all(servers.map((s) => s.close()))
+          throw err
+        }
         statusTimer ??= setInterval(() => void refreshStatus(), STATUS_INTERVAL_MS)
         statusTimer.unref()
       })().finally(() => (starting = undefined))
@@ -96,11 +103,13 @@ function createEventDrivenLab(room: Room, env: LabEnv): LabInstance {
 
   /** Stops the mode and closes every server's connections. */
   const teardown = async () => {
-    await propagation?.stop().catch(() => {})
-    await Promise.all((cluster?.servers ?? []).map((s) => s.close()))
+    // Forgotten first, so an action meanwhile starts fresh servers instead of using closing ones.
+    const [closing, p] = [cluster?.servers ?? [], propagation]
     cluster = undefined
     propagation = undefined
     bus = {}
+    await p?.stop().catch(() => {})
+    await Promise.all(closing.map((s) => s.close()))
   }
 
   const switchMode = async (mode: PropagationMode) => {
@@ -347,6 +356,18 @@ function createEventDrivenLab(room: Room, env: LabEnv): LabInstance {
       stopLoad?.()
       clearInterval(statusTimer)
       unlisten()
+      void teardown()
+    },
+    /**
+     * The room moved to another lab or went idle: the load stops and the app servers give their Redis
+     * connections back (the next action here starts them again: empty L1 caches, every listener up).
+     */
+    leave() {
+      stopLoad?.()
+      stopLoad = undefined
+      clearInterval(statusTimer)
+      statusTimer = undefined
+      if (state.load.rps > 0) state = { ...state, load: { ...state.load, rps: 0 } }
       void teardown()
     },
     inspect() {

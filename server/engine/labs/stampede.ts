@@ -213,6 +213,10 @@ function createStampedeLab(room: Room, env: LabEnv): LabInstance {
     stop() {
       void unlocks.stop()
     },
+    /** The room moved to another lab or went idle: the unlock subscriber gives its connection back. */
+    leave() {
+      void unlocks.stop()
+    },
   }
 }
 

@@ -34,6 +34,9 @@ export const SCRIPTS = {
   lockRelease: loadScript('lock-release-1.lua'),
   stampedeLeaseGet: loadScript('stampede-lease-get-3.lua'),
   stampedeLeaseFill: loadScript('stampede-lease-fill-3.lua'),
+  ownerClaim: loadScript('owner-claim-1.lua'),
+  ownerRenew: loadScript('owner-renew-1.lua'),
+  ownerRelease: loadScript('owner-release-1.lua'),
 } as const
 
 /**
