@@ -4,14 +4,18 @@
  * actions, also after its session's Redis keys are gone; a refusal names no session; a socket uses only
  * rooms it joined, and a participant reads the room's metrics there.
  */
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { useTestApp } from '../../test-support/app'
+import { waitUntil } from '../../test-support/env'
 import { request, type Reply } from '../../test-support/http'
 import { openClient } from '../../test-support/socket'
 
 const TOKEN = 'operator-token-for-the-test-0123'
 const open = useTestApp({ database: 'pglite' })
 const guarded = useTestApp({ database: 'pglite', env: { METRICS_TOKEN: TOKEN } })
+// Starting the second app (PGlite opening in this thread) can hold the first one's event loop past its Redis
+// socket timeout on a loaded machine: its connection drops and comes back. Start once both are connected.
+beforeAll(() => waitUntil(() => open.app.redis.healthy && guarded.app.redis.healthy, 'both apps connected to Redis', 15_000), 20_000)
 
 async function newSession(): Promise<{ code: string; secret: string; room: string }> {
   const res = await request(open.url, 'POST', '/api/sessions', { json: { lab: 'ttl' } })
