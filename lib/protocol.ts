@@ -24,6 +24,8 @@ export const ActionMessage = z.looseObject({
   action: z.string().min(1).max(32),
 })
 export const InspectMessage = z.object({ room: RoomId })
+/** A joined room's metrics, over the socket (a classroom's participants have no host secret for the HTTP API). */
+export const MetricsMessage = z.object({ room: RoomId })
 
 export const SessionCode = z
   .string()
@@ -170,6 +172,7 @@ export interface ClientToServerEvents {
   'events:replay': (msg: unknown, ack: (res: Ack<ReplayResult>) => void) => void
   action: (msg: unknown, ack: (res: Ack<{ result: unknown }>) => void) => void
   inspect: (msg: unknown, ack: (res: Ack<InspectResult>) => void) => void
+  metrics: (msg: unknown, ack: (res: Ack<{ metrics: MetricsSnapshot }>) => void) => void
 }
 
 export interface ServerToClientEvents {

@@ -248,10 +248,11 @@ export class RoomClient {
     const room = this.snapshot.room?.id
     if (!room || document.hidden) return
     try {
-      const res = await fetch(`/api/rooms/${room}/metrics`, { cache: 'no-store' })
-      if (res.ok) this.set({ metrics: (await res.json()) as MetricsSnapshot })
+      // Over the socket, where joining the room is the proof: a classroom's participants hold no host secret.
+      const res = await request('metrics', { room })
+      this.set({ metrics: res.metrics })
     } catch {
-      // Offline: the connection indicator says so.
+      // Offline, or the room's engine is unreachable: the connection indicator and status banner say so.
     }
   }
 

@@ -14,6 +14,7 @@ import { chromium, type Browser } from '@playwright/test'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium'
 import { OUT_DIR } from '../bench/bench'
 import { FAULTS } from '../server/chaos/faults'
+import { httpProblems } from '../server/chaos/http-prober'
 import { runFault, type FaultReport, type Marks } from '../server/chaos/run'
 import { ROOT } from '../server/app'
 import { setLogLevel } from '../server/log'
@@ -66,7 +67,9 @@ try {
     try {
       const r = await runFault(fault, { pgliteDir, watchers: 3, next: !!browser, observe: browser && browserWatcher(browser) })
       reports.push(r)
+      const httpIssues = httpProblems(fault.shows, r.http)
       const ok =
+        httpIssues.length === 0 &&
         r.unhandled.length === 0 &&
         r.appAnswersAfter &&
         r.reads.unanswered === 0 &&
@@ -83,6 +86,8 @@ try {
           `     reads during the fault: ${d.total} (${d.ok} answered, ${d.failedClearly} failed with a clear error, slowest ${d.slowestMs} ms)`,
           `     recovered ${r.recoveredAfterMs ?? '-'} ms after the heal; ${r.eventsSeen} events seen, ${r.missingEvents} missing; ${r.unhandled.length} unhandled errors`,
           ...Object.entries(r.reads.errors).map(([m, n]) => `     ${n} × ${m}`),
+          `     HTTP during the fault: ${Object.entries(r.http.duringFault).map(([route, by]) => `${route} ${Object.entries(by).map(([st, n]) => `${n}×${st}`).join('/')}`).join(', ')}`,
+          ...httpIssues.map((p) => `     HTTP: ${p}`),
         ].join('\n') + '\n',
       )
     } finally {

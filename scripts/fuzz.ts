@@ -43,6 +43,7 @@ try {
       `socket: ${s.sent} sent; ${s.clearErrors} clear errors, ${s.accepted} accepted, ${s.closedOverSize} over the size limit (connection closed), ${s.unknownIgnored} unknown events ignored, ${s.noAck} unanswered, ${s.unclear} unclear`,
       `process: ${report.process.uncaughtExceptions} uncaught exceptions, ${report.process.unhandledRejections} unhandled rejections`,
       `victim room: ${report.victim.eventsDuringRun} events during the run`,
+      `cross-room attempts: ${report.crossRoom.refused} of ${report.crossRoom.attempts} refused`,
       `took ${(report.ms / 1000).toFixed(1)} s`,
       ...report.failures.map((f) => `FAILURE ${f.kind}: ${f.what} → ${f.detail}`),
     ].join('\n') + '\n',

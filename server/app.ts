@@ -22,6 +22,7 @@ import { connectRedis, type RedisConnections } from './redis/connections'
 import { resolveRedis, type ResolvedRedis } from './redis/resolve'
 import { ROOT } from './paths'
 import { securePage, setCommonHeaders } from './security-headers'
+import { ClassroomMarks } from './sessions/classroom-marks'
 import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
 import { AddressBuckets } from './limits/address-buckets'
@@ -127,7 +128,8 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
     )
 
     const router = new EngineRouter(engine, config.cluster)
-    const sessions = new SessionStore(redis.command)
+    const marks = new ClassroomMarks(db)
+    const sessions = new SessionStore(redis.command, marks)
     const quota = new RoomQuota({
       perAddress: config.limits.roomsPerAddress,
       total: config.limits.roomsMax,
@@ -135,7 +137,18 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       liveCount: () => engine.rooms.all().length,
       isLive: (id) => engine.rooms.isLive(id),
     })
-    const api = apiRouter({ engine, router, sessions, health, maxBodyBytes: config.maxBodyBytes, root: ROOT, dev: config.dev, quota })
+    const api = apiRouter({
+      engine,
+      router,
+      sessions,
+      marks,
+      health,
+      metricsToken: config.metricsToken,
+      maxBodyBytes: config.maxBodyBytes,
+      root: ROOT,
+      dev: config.dev,
+      quota,
+    })
     const rateLimited = httpRateLimit(config.limits.http, ['/api', '/metrics'])
     let handleNext: ((req: Parameters<typeof api.handle>[0], res: Parameters<typeof api.handle>[1]) => Promise<void>) | undefined
     if (nextReady) {

@@ -29,6 +29,11 @@ const Env = z.object({
    */
   CLUSTER: z.enum(['true', 'false', '1', '0']).default('false'),
   /**
+   * Operator token for GET /metrics. Unset: /metrics is open and shows totals over all rooms, no room ids.
+   * Set: /metrics needs `Authorization: Bearer <token>` and shows each room's series (labelled by room id).
+   */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
    * This instance's id in the shared Redis (room ownership, liveness heartbeat). Unset: this machine's name
    * and the address it listens on, stable across restarts, so a restarted instance takes its rooms back at
    * once. Set it when that is not unique (two machines with one name); never give two instances one id.
@@ -93,6 +98,7 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     },
     logLevel: e.LOG_LEVEL,
     cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
+    metricsToken: e.METRICS_TOKEN,
     instanceId: e.INSTANCE_ID,
   }
 }

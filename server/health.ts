@@ -5,6 +5,7 @@
 import type { Database } from './db/database'
 import type { RedisConnections } from './redis/connections'
 import { logger } from './log'
+import { isRedisOutage, redisFailureInWords } from './redis/outage'
 
 const log = logger('health')
 
@@ -96,10 +97,12 @@ export class Health {
       await withTimeout(this.redis.command.ping(), REDIS_PING_LIMIT_MS)
       result = { ok: true, latencyMs: round(performance.now() - started) }
     } catch (err) {
-      result = { ok: false, detail: (err as Error).message }
+      // In words for the page and GET /api/health; the driver's own text goes to the log only.
+      result = { ok: false, detail: redisPingFailure(err) }
+      log.debug(`Redis PING failed: ${(err as Error).message}`)
     }
     // Only a connection that claims to be up can be stalled; a closed one is reported by its own events.
-    const stalled = !result.ok && this.redis.healthy ? `Redis is not answering (${result.detail})` : undefined
+    const stalled = !result.ok && this.redis.healthy ? `Redis is not answering (no reply to PING within ${REDIS_PING_LIMIT_MS} ms)` : undefined
     if (stalled !== this.stalled && (stalled === undefined || this.stalled === undefined)) {
       this.stalled = stalled
       if (stalled) log.warn(stalled)
@@ -117,7 +120,8 @@ export class Health {
       await withTimeout(this.db.query('SELECT 1'), DB_PING_LIMIT_MS)
     } catch (err) {
       ok = false
-      detail = (err as Error).message
+      detail = err instanceof PingTimeout ? `the database did not answer within ${DB_PING_LIMIT_MS} ms` : 'the database is failing queries'
+      log.debug(`database ping failed: ${(err as Error).message}`)
     }
     if (ok !== this.dbOk) {
       this.dbOk = ok
@@ -138,9 +142,16 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100
 }
 
+class PingTimeout extends Error {}
+
+function redisPingFailure(err: unknown): string {
+  if (err instanceof PingTimeout) return `Redis is not answering (no reply to PING within ${REDIS_PING_LIMIT_MS} ms)`
+  return isRedisOutage(err) ? redisFailureInWords(err) : 'Redis refused PING'
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+    const t = setTimeout(() => reject(new PingTimeout(`no answer within ${ms} ms`)), ms)
     p.then(resolve, reject).finally(() => clearTimeout(t))
   })
 }

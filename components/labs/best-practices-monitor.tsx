@@ -59,8 +59,8 @@ export function MonitorPanel() {
     >
       {rates.rows.length === 0 ? (
         <p className="text-sm text-zinc-500">
-          Once anything runs, the engine scrapes this room&apos;s lines of GET /metrics every second and charts the
-          rates here.
+          Once anything runs, the engine scrapes this room&apos;s lines of its Prometheus text every second and charts
+          the rates here (GET /metrics shows totals over all rooms, without room ids, unless you hold the operator token).
         </p>
       ) : (
         <div className="grid gap-4 md:grid-cols-2" data-testid="monitor-charts" data-series={rates.keys.join(',')}>

@@ -347,7 +347,7 @@ export const bestPracticesLab: LabSpec = {
     {
       id: 'monitor',
       title: 'Watch it like production',
-      body: "The dashboard reads this room's lines of GET /metrics once a second (the text a Prometheus server would scrape) and draws the rates: invalidations per second, hit ratio, stale reads and cache errors. An outage shows as errors up and the hit ratio down; a missed invalidation as stale reads.",
+      body: "The dashboard reads this room's lines of the server's Prometheus text once a second (what a Prometheus server scrapes at GET /metrics: per room with the operator's token, totals over all rooms without it, so no room id leaks) and draws the rates: invalidations per second, hit ratio, stale reads and cache errors. An outage shows as errors up and the hit ratio down; a missed invalidation as stale reads.",
       look: 'panels',
     },
   ],

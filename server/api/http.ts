@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ZodError } from 'zod'
-import { LabError, issuesOf } from '../engine/errors'
+import { LabError, errors, issuesOf } from '../engine/errors'
+import { isRedisOutage } from '../redis/outage'
 import { findProtoKey } from './json-guard'
 import { logger } from '../log'
 
@@ -49,6 +50,12 @@ export function sendError(res: ServerResponse, err: unknown): void {
   }
   if (err instanceof ZodError) {
     sendJson(res, 400, { error: { code: 'E_INVALID', message: 'Invalid input', issues: issuesOf(err) } })
+    return
+  }
+  if (isRedisOutage(err)) {
+    // A known outage, not a bug: the caller is told what is down, the log gets one line and no stack.
+    log.warn(`answered 503: Redis is unreachable (${(err as Error).message})`)
+    sendError(res, errors.redisUnreachable('this request', err))
     return
   }
   log.error('unexpected error', err)

@@ -1,7 +1,9 @@
 /**
  * The HTTP API. Every route validates its input with zod at the top; errors become
- * `{ error: { code, message, issues? } }` with a 4xx status, or 500 for the unexpected.
+ * `{ error: { code, message, issues? } }` with a 4xx status, 503 for a service that is down, or 500 for the
+ * unexpected. Who may use which room is checked in room-access.ts (the README's threat model), without Redis.
  */
+import { timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { LAB_ACTIONS } from '../../lib/labs/actions'
 import { LABS, findLab } from '../../lib/labs/catalogue'
@@ -9,11 +11,14 @@ import { LIMITS } from '../../lib/limits'
 import { ActionMessage, RoomId, SessionCode, SessionProof } from '../../lib/protocol'
 import type { EngineRouter } from '../cluster/router'
 import type { Engine } from '../engine/engine'
+import type { ClassroomMarks } from '../sessions/classroom-marks'
 import type { SessionStore } from '../sessions/session-store'
-import { errors, issuesOf } from '../engine/errors'
+import { LabError, errors, issuesOf } from '../engine/errors'
+import { isRedisOutage } from '../redis/outage'
 import type { Health } from '../health'
 import { readJson, sendJson, sendText } from './http'
-import { Router } from './router'
+import { checkRoomAccess } from './room-access'
+import { Router, type Ctx } from './router'
 import { labSource } from './source'
 import { clientAddress } from '../limits/address'
 import type { RoomQuota } from '../limits/room-quota'
@@ -22,7 +27,11 @@ export interface ApiDeps {
   engine: Engine
   router: EngineRouter
   sessions: SessionStore
+  /** Which rooms are classrooms' (the database): room access is checked against it, never against Redis. */
+  marks: ClassroomMarks
   health: Health
+  /** Operator token for GET /metrics (METRICS_TOKEN); unset: /metrics shows totals only, no room ids. */
+  metricsToken?: string
   maxBodyBytes: number
   root: string
   dev: boolean
@@ -43,14 +52,12 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.
 
 const CreateSession = z.object({ lab: z.string().min(1).max(32).default('ttl') }).strict()
 
-export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root, dev, quota }: ApiDeps): Router {
-  const roomParam = (id: string | undefined) => parse(RoomId, id, 'room id')
-  /** A classroom's room is run by its host: over HTTP that means the host secret in `x-host-secret`. */
-  const mayAct = async (room: string, secret: string | string[] | undefined, from?: string) => {
-    const code = await sessions.sessionOfRoom(room)
-    if (!code) return
-    if (typeof secret !== 'string') throw errors.forbidden('This room belongs to a classroom session: only its host can act (send x-host-secret).')
-    await sessions.checkHost(code, secret, from)
+export function apiRouter({ engine, router, sessions, marks, health, metricsToken, maxBodyBytes, root, dev, quota }: ApiDeps): Router {
+  /** A room id the caller may use: well formed, and for a classroom's room, the host's secret sent with it. */
+  const roomFor = async (id: string | undefined, req: Ctx['req']) => {
+    const room = parse(RoomId, id, 'room id')
+    await checkRoomAccess(marks, room, req.headers['x-host-secret'], { secrets: sessions.secrets, from: req.socket.remoteAddress })
+    return room
   }
   return new Router()
     .on('GET', '/api/health', async ({ res }) => {
@@ -84,43 +91,61 @@ export function apiRouter({ engine, router, sessions, health, maxBodyBytes, root
       const room = await quota.create(clientAddress(req.socket.remoteAddress), () => engine.createRoom())
       sendJson(res, 201, { id: room.id, prefix: room.prefix }, { location: `/api/rooms/${room.id}` })
     })
-    .on('GET', '/api/rooms/:id', async ({ res, params }) => {
-      sendJson(res, 200, await router.info(roomParam(params.id)))
+    .on('GET', '/api/rooms/:id', async ({ req, res, params }) => {
+      sendJson(res, 200, await router.info(await roomFor(params.id, req)))
     })
     .on('POST', '/api/rooms/:id/actions', async ({ req, res, params }) => {
-      const id = roomParam(params.id)
+      parse(RoomId, params.id, 'room id')
       const body = parse(ActionMessage.omit({ room: true }), await readJson(req, maxBodyBytes), 'action body')
-      await mayAct(id, req.headers['x-host-secret'], req.socket.remoteAddress)
+      const id = await roomFor(params.id, req)
       const result = await router.act(id, body as { lab: string; action: string }, 'api')
       sendJson(res, 200, { result })
     })
-    .on('GET', '/api/rooms/:id/events', async ({ res, params, query }) => {
-      const id = roomParam(params.id)
+    .on('GET', '/api/rooms/:id/events', async ({ req, res, params, query }) => {
+      const id = await roomFor(params.id, req)
       const { after, limit } = parse(EventsQuery, Object.fromEntries(query), 'query')
       await router.info(id) // unknown rooms are a 404, on whichever instance runs them
       sendJson(res, 200, await engine.recorder.replay(id, after, limit))
     })
-    .on('GET', '/api/rooms/:id/metrics', async ({ res, params }) => {
-      sendJson(res, 200, await router.metrics(roomParam(params.id)))
+    .on('GET', '/api/rooms/:id/metrics', async ({ req, res, params }) => {
+      sendJson(res, 200, await router.metrics(await roomFor(params.id, req)))
     })
-    .on('GET', '/api/rooms/:id/inspect', async ({ res, params }) => {
-      sendJson(res, 200, await router.inspect(roomParam(params.id)))
+    .on('GET', '/api/rooms/:id/inspect', async ({ req, res, params }) => {
+      sendJson(res, 200, await router.inspect(await roomFor(params.id, req)))
     })
     .on('POST', '/api/sessions', async ({ req, res }) => {
       const { lab } = parse(CreateSession, await readJson(req, maxBodyBytes), 'session body')
       if (!findLab(lab)) throw errors.unknownLab(lab, LABS.map((l) => l.id))
       const room = await quota.create(clientAddress(req.socket.remoteAddress), () => engine.createRoom())
       const { code, hostSecret } = await sessions.create(room.id, lab)
-      await sessions.markRoom(room.id, code)
+      // Unmarked, the room would be open to anyone holding its id: without the mark there is no session.
+      await sessions.markRoom(room.id, code).catch(async (err: unknown) => {
+        await sessions.remove(code).catch(() => {})
+        throw err
+      })
       sendJson(res, 201, { code, room: room.id, hostSecret, joinUrl: `/join/${code}`, hostUrl: `/session/${code}/host` }, { location: `/api/sessions/${code}` })
     })
     .on('GET', '/api/sessions/:code', async ({ req, res, params }) => {
       const code = parse(SessionCode, params.code, 'session code')
       // A browser let in before (host or participant) proves it, so other people's wrong codes never lock it out.
       const proof = parse(SessionProof, { secret: req.headers['x-host-secret'], participant: req.headers['x-participant'] }, 'session headers')
-      sendJson(res, 200, await sessions.lookup(code, req.socket.remoteAddress ?? 'unknown', proof))
+      const state = await sessions.lookup(code, req.socket.remoteAddress ?? 'unknown', proof).catch((err: unknown) => {
+        throw isRedisOutage(err) ? errors.redisUnreachable('looking up a classroom session', err) : err
+      })
+      sendJson(res, 200, state)
     })
-    .on('GET', '/metrics', ({ res }) => {
-      sendText(res, 200, engine.prometheus(), 'text/plain; version=0.0.4; charset=utf-8')
+    .on('GET', '/metrics', ({ req, res }) => {
+      const perRoom = metricsToken !== undefined
+      if (perRoom && !bearerMatches(req.headers.authorization, metricsToken)) {
+        throw new LabError('E_UNAUTHORIZED', 401, 'GET /metrics needs the operator token: send Authorization: Bearer <METRICS_TOKEN>.', {})
+      }
+      sendText(res, 200, engine.prometheus(perRoom), 'text/plain; version=0.0.4; charset=utf-8')
     })
+}
+
+/** Whether an Authorization header carries exactly `Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '')
+  const wanted = Buffer.from(token)
+  return given.length === wanted.length && timingSafeEqual(given, wanted)
 }

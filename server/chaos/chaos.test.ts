@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { copyPgliteTemplate } from '../test-support/pglite'
 import { FAULTS } from './faults'
+import { httpProblems } from './http-prober'
 import { runFault } from './run'
 
 describe.each(FAULTS)('fault: $title', (fault) => {
@@ -22,6 +23,9 @@ describe.each(FAULTS)('fault: $title', (fault) => {
       expect(report.reads.failedUnclearly, summary).toBe(0)
       expect(report.missingEvents, summary).toBe(0)
       expect(report.eventsSeen, summary).toBeGreaterThan(0)
+      // The HTTP API too: no 500, every failure a clear error, and with Redis down every read answered.
+      expect(httpProblems(fault.shows, report.http), JSON.stringify(report.http)).toEqual([])
+      expect(report.http.sent, summary).toBeGreaterThan(0)
       // Every page saw what was wrong, and the app came back by itself.
       if (fault.shows !== 'nothing-needed') expect(report.watchersShowing, summary).toBe(report.watchers)
       expect(report.recoveredAfterMs, summary).not.toBeNull()

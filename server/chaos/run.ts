@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from '../app'
 import { resolveConfig } from '../config'
 import { openWatcher, startDriver, type ReadAnswer, type Watcher } from './clients'
 import type { Fault, FaultContext } from './faults'
+import { startHttpProber, type HttpProbeReport } from './http-prober'
 import { PrivatePostgres } from './postgres-server'
 import { PrivateRedis } from './redis-server'
 
@@ -59,6 +60,8 @@ export interface FaultReport {
   eventsSeen: number
   unhandled: string[]
   appAnswersAfter: boolean
+  /** The HTTP API probed on every route while the fault was on (see http-prober.ts). */
+  http: HttpProbeReport
   observed?: Record<string, unknown>
 }
 
@@ -93,6 +96,17 @@ export async function runFault(fault: Fault, opts: RunOptions): Promise<FaultRep
     // Redis and the database are on the read path all along.
     await app.engine.act(room, { lab: 'ttl', action: 'setTtl', seconds: 1 }, 'api')
     const driver = await startDriver(app.url, room, { everyMs: Math.round(1000 / (opts.readsPerSecond ?? 16)), users: 8, patienceMs: 8000 })
+    // A classroom too, so the HTTP prober covers a room that needs its host secret, and a session lookup.
+    const session = (await (await fetch(`${app.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      code: string
+      room: string
+      hostSecret: string
+    }
+    const prober = startHttpProber(
+      app.url,
+      { room, classroom: { room: session.room, code: session.code, secret: session.hostSecret } },
+      { inFault: () => marks.injected !== undefined && marks.healed === undefined },
+    )
     await sleep(1500)
 
     const t0 = performance.now()
@@ -119,6 +133,7 @@ export async function runFault(fault: Fault, opts: RunOptions): Promise<FaultRep
       await sleep(20)
     }
     await sleep(1000)
+    const http = await prober.stop()
     await driver.stop()
     driver.close()
     await sleep(500) // the recorder's last batch
@@ -157,6 +172,7 @@ export async function runFault(fault: Fault, opts: RunOptions): Promise<FaultRep
       eventsSeen: watchers.reduce((sum, w) => sum + w.events.length, 0),
       unhandled,
       appAnswersAfter: health,
+      http,
       ...(observed ? { observed } : {}),
     }
   } finally {

@@ -66,8 +66,9 @@ describe('two instances, one session', () => {
       const seqs = (c: typeof host) => requests(seen(c)).map((e) => e.seq)
       expect(seqs(ada)).toEqual(seqs(host))
 
-      // The room's metrics asked on B come from A's engine.
-      const metrics = await request(b.url, 'GET', `/api/rooms/${room}/metrics`)
+      // The room's metrics asked on B come from A's engine; B, too, answers a classroom's room to its host only.
+      expect((await request(b.url, 'GET', `/api/rooms/${room}/metrics`)).status).toBe(403)
+      const metrics = await request(b.url, 'GET', `/api/rooms/${room}/metrics`, { headers: { 'x-host-secret': secret } })
       expect(metrics.status).toBe(200)
       expect(metrics.body.requests).toBeGreaterThanOrEqual(LIMITS.requestsPerFire)
     } finally {

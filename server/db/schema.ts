@@ -2,7 +2,10 @@
  * Tables. Every row belongs to a room, so rooms never see each other's data and a room's rows can be
  * deleted in one statement per table. `version` goes up by one on every update: the consistency oracle
  * compares it with the version a cached value carries. `outbox` is the transactional outbox of the
- * event-driven lab: a row written in the same transaction as the change it announces.
+ * event-driven lab: a row written in the same transaction as the change it announces. `classrooms` marks a
+ * room as a classroom session's, with the hash of its host secret: kept in the database (not only in Redis)
+ * so who may use the room is answered while Redis is down, and after the session's Redis keys expired. It is
+ * not in TABLES: a room's reset reseeds its data, never its owner.
  */
 import type { Queryable } from './database'
 
@@ -47,6 +50,12 @@ CREATE TABLE IF NOT EXISTS app_config (
   version integer NOT NULL DEFAULT 1,
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (room, key)
+);
+CREATE TABLE IF NOT EXISTS classrooms (
+  room text PRIMARY KEY,
+  code text NOT NULL,
+  host_hash text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
 );
 `
 

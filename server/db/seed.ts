@@ -40,8 +40,12 @@ export async function seedRoom(db: Database, room: string): Promise<void> {
   })
 }
 
+/** Everything of a room's in the database: its data and, for a classroom's room, the classroom mark. */
 export async function deleteRoomRows(db: Database, room: string): Promise<void> {
-  await db.transaction((tx) => deleteRows(tx, room))
+  await db.transaction(async (tx) => {
+    await deleteRows(tx, room)
+    await tx.query('DELETE FROM classrooms WHERE room = $1', [room])
+  })
 }
 
 async function deleteRows(tx: Queryable, room: string): Promise<void> {

@@ -20,7 +20,7 @@ import { asActor } from './actor'
 import { ExpiryWatch } from './expiry-watch'
 import type { FaultName } from './faults'
 import { inspectRoom } from './inspector'
-import { renderPrometheus } from './prometheus'
+import { renderAggregate, renderPrometheus } from './prometheus'
 import { Recorder } from './recorder'
 import { Rooms, type LiveRoom } from './rooms'
 import { enterLab } from './labs/common'
@@ -236,8 +236,10 @@ export class Engine {
     return live.room.metrics.snapshot()
   }
 
-  prometheus(): string {
-    return renderPrometheus(this.rooms.all().map((l) => ({ id: l.room.id, metrics: l.room.metrics })))
+  /** GET /metrics: per room only for an operator (`perRoom`), else summed with no room ids in it. */
+  prometheus(perRoom = false): string {
+    const rooms = this.rooms.all().map((l) => ({ id: l.room.id, metrics: l.room.metrics }))
+    return perRoom ? renderPrometheus(rooms) : renderAggregate(rooms)
   }
 
   status(redis: { ok: boolean; detail?: string }, db: { ok: boolean; detail?: string }): ServiceStatus {

@@ -2,6 +2,8 @@
  * Errors with a stable code, an HTTP status and, where it helps, the key involved and the cause. The API and
  * the socket turn them into `{ error: { code, message, issues? } }`; anything else is a 500.
  */
+import { redisFailureInWords } from '../redis/outage'
+
 export class LabError extends Error {
   constructor(
     readonly code: string,
@@ -25,12 +27,20 @@ export const errors = {
   unknownDemo: (lab: string, demo: string) => new LabError('E_UNKNOWN_DEMO', 400, `Lab "${lab}" has no demo "${demo}".`),
   busy: (message: string) => new LabError('E_BUSY', 409, message),
   cacheUnavailable: (key: string, cause: unknown) =>
-    new LabError('E_CACHE_UNAVAILABLE', 503, `Redis did not answer for ${key}: ${(cause as Error)?.message ?? cause}`, {
+    new LabError('E_CACHE_UNAVAILABLE', 503, `Redis did not answer for ${key}: ${redisFailureInWords(cause)}.`, {
       key,
       cause,
     }),
+  /** Something that needs Redis (a classroom session, the key inspector) while Redis is down. */
+  redisUnreachable: (what: string, cause?: unknown) =>
+    new LabError(
+      'E_CACHE_UNAVAILABLE',
+      503,
+      `${cause === undefined ? 'Redis is unreachable' : redisFailureInWords(cause)}, and ${what} needs it: try again once it is back (lab reads keep answering from the database).`,
+      { cause },
+    ),
   dbUnavailable: (cause: unknown) =>
-    new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${(cause as Error)?.message ?? cause}`, { cause }),
+    new LabError('E_DB_UNAVAILABLE', 503, `The database failed: ${dbFailureInWords(cause)}.`, { cause }),
   lockTimeout: (key: string, ms: number) =>
     new LabError('E_LOCK_TIMEOUT', 504, `Waited ${ms} ms for the lock or lease on ${key} and gave up`, { key }),
   tooMany: (message: string) => new LabError('E_LIMIT', 429, message),
@@ -44,4 +54,12 @@ export const errors = {
 /** zod issues as `{ path, message }`, the shape the API returns. */
 export function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }) {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }))
+}
+
+/** A database failure in words for a person (the driver's own text stays in `cause`, for the log). */
+function dbFailureInWords(cause: unknown): string {
+  const message = (cause as Error)?.message ?? String(cause)
+  if (/timeout|timed out/i.test(message)) return 'it did not answer in time'
+  if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|terminat|connection|connect /i.test(message)) return 'it is unreachable'
+  return 'a query failed in the database'
 }

@@ -8,7 +8,9 @@ import { entityKey, entityOf } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
 import type { InspectedKey, InspectResult } from '../../lib/protocol'
 import type { Database } from '../db/database'
+import { isRedisOutage } from '../redis/outage'
 import { versionOf } from './cache-observer'
+import { errors } from './errors'
 import type { Room } from './room'
 
 /**
@@ -26,7 +28,12 @@ export async function inspectRoom(room: Room, redis: Redis, db: Database, alsoKe
     pipeline.get(full)
     pipeline.pttl(full)
   }
-  const replies = listed.length > 0 ? ((await pipeline.exec()) ?? []) : []
+  // The inspector reads Redis now, so without Redis it has no answer: it says so, instead of an empty list
+  // that would read as "the cache is empty" (and it forgets no key meanwhile).
+  if (listed.length === 0) await redis.ping().catch(unreachable) // "no keys" only from a Redis that answers
+  const replies = listed.length > 0 ? ((await pipeline.exec().catch(unreachable)) ?? []) : []
+  const failed = replies.find(([err]) => err && isRedisOutage(err))
+  if (failed) unreachable(failed[0])
   const keys: InspectedKey[] = []
   listed.forEach((key, i) => {
     const type = replies[i * 3]?.[1] as string | undefined
@@ -52,6 +59,10 @@ export async function inspectRoom(room: Room, redis: Redis, db: Database, alsoKe
   return { at: Date.now(), keys, truncated: known.length > listed.length }
 }
 
+function unreachable(cause: unknown): never {
+  throw isRedisOutage(cause) ? errors.redisUnreachable('the key inspector', cause) : cause
+}
+
 /** The database's version of each user a key caches, read directly: this is the oracle looking, not the app. */
 async function addTruth(room: Room, db: Database, keys: InspectedKey[]): Promise<void> {
   const userIds = keys.flatMap((k) => {
@@ -59,10 +70,15 @@ async function addTruth(room: Room, db: Database, keys: InspectedKey[]): Promise
     return e?.table === 'users' ? [Number(e.id)] : []
   })
   if (userIds.length === 0) return
-  const { rows } = await db.query<{ id: number; version: number; updated_at: Date | string }>(
-    'SELECT id, version, updated_at FROM users WHERE room = $1 AND id = ANY($2::int[])',
-    [room.id, userIds],
-  )
+  // A database that fails is a known outage: its clear 503, not an unexpected error.
+  const { rows } = await db
+    .query<{ id: number; version: number; updated_at: Date | string }>(
+      'SELECT id, version, updated_at FROM users WHERE room = $1 AND id = ANY($2::int[])',
+      [room.id, userIds],
+    )
+    .catch((err: unknown) => {
+      throw errors.dbUnavailable(err)
+    })
   const byId = new Map(rows.map((r) => [r.id, r]))
   for (const k of keys) {
     const e = entityOf(k.key)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { event } from '../test-support/factories'
 import { RoomMetrics } from './metrics'
-import { renderPrometheus } from './prometheus'
+import { renderAggregate, renderPrometheus } from './prometheus'
 
 function metricsWith(requests: number, latencies: number[]): RoomMetrics {
   const m = new RoomMetrics()
@@ -41,5 +41,24 @@ describe('renderPrometheus', () => {
 
   it('renders an empty process', () => {
     expect(renderPrometheus([])).toContain('cachelab_rooms 0\n')
+  })
+})
+
+describe('renderAggregate (GET /metrics without the operator token)', () => {
+  const rooms = [
+    { id: 'roomaaaa', metrics: metricsWith(3, [1, 2, 3]) },
+    { id: 'roombbbb', metrics: metricsWith(1, [4]) },
+  ]
+  const text = renderAggregate(rooms)
+  const lines = text.trimEnd().split('\n')
+
+  it('sums every family over the rooms and names none of them', () => {
+    expect(text).not.toMatch(/room=|roomaaaa|roombbbb/)
+    expect(lines).toContain('cachelab_rooms 2')
+    expect(lines).toContain('cachelab_requests_total 4')
+    expect(lines).toContain('cachelab_request_duration_ms_sum 10.000')
+    expect(lines).toContain('cachelab_request_duration_ms_count 4')
+    const types = lines.filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2])
+    expect(new Set(types).size).toBe(types.length)
   })
 })

@@ -1,4 +1,9 @@
-/** All rooms' metrics in the Prometheus text exposition format, served at GET /metrics. */
+/**
+ * Rooms' metrics in the Prometheus text exposition format, served at GET /metrics: per room (a `room` label,
+ * for an operator who presents METRICS_TOKEN, and for the best-practices lab's own room), or summed over the
+ * process's rooms with no label at all, for everyone else: a room id is the capability to use the room, so a
+ * public page must never list them.
+ */
 import type { RoomMetrics } from './metrics'
 
 interface Family {
@@ -40,5 +45,28 @@ export function renderPrometheus(rooms: Iterable<{ id: string; metrics: RoomMetr
     }
     lines.push(`${s}_sum{room="${r.id}"} ${r.metrics.latencySum.toFixed(3)}`, `${s}_count{room="${r.id}"} ${r.metrics.latencyCount}`)
   }
+  return `${lines.join('\n')}\n`
+}
+
+/** The same families summed over all rooms, without labels: nothing in it names a room. */
+export function renderAggregate(rooms: Iterable<{ metrics: RoomMetrics }>): string {
+  const list = [...rooms]
+  const lines: string[] = []
+  lines.push('# HELP cachelab_rooms Rooms open in this process.', '# TYPE cachelab_rooms gauge', `cachelab_rooms ${list.length}`)
+  for (const f of FAMILIES) {
+    let total = 0
+    for (const r of list) total += f.value(r.metrics)
+    lines.push(`# HELP ${f.name} ${f.help} (all rooms)`, `# TYPE ${f.name} ${f.type}`, `${f.name} ${total}`)
+  }
+  // Quantiles do not add up across rooms: the sum and count do (their ratio is the mean).
+  const s = 'cachelab_request_duration_ms'
+  let sum = 0
+  let count = 0
+  for (const r of list) {
+    sum += r.metrics.latencySum
+    count += r.metrics.latencyCount
+  }
+  lines.push(`# HELP ${s} End-to-end request latency in milliseconds (recent requests, all rooms).`, `# TYPE ${s} summary`)
+  lines.push(`${s}_sum ${sum.toFixed(3)}`, `${s}_count ${count}`)
   return `${lines.join('\n')}\n`
 }

@@ -38,6 +38,9 @@ describe('fuzzing the API and the socket', () => {
     expect(report.socket.clearErrors + report.socket.accepted + report.socket.closedOverSize + report.socket.unknownIgnored).toBe(3000)
     expect(report.process).toEqual({ uncaughtExceptions: 0, unhandledRejections: 0 })
     expect(report.victim.eventsDuringRun).toBe(0)
+    // Every attempt on a room the fuzzer does not hold was refused (a classroom's without its secret, /metrics).
+    expect(report.crossRoom.attempts).toBeGreaterThan(30)
+    expect(report.crossRoom.refused).toBe(report.crossRoom.attempts)
     // The victim's room still works.
     const after = await t.app.engine.act(victim, { lab: 'ttl', action: 'read', userId: 1 }, 'api')
     expect(after).toMatchObject({ version: 1 })

@@ -8,6 +8,7 @@
 import http from 'node:http'
 import { io, type Socket } from 'socket.io-client'
 import type { LabEvent } from '../../lib/events'
+import { crossRoomAttempts, type CrossRoomReport } from './cross-room'
 import { httpCase, type HttpCase } from './http-cases'
 import { Rng } from './random'
 import { socketCase, type SocketCase } from './socket-cases'
@@ -32,6 +33,8 @@ export interface FuzzReport {
   socket: { sent: number; clearErrors: number; accepted: number; noAck: number; closedOverSize: number; unknownIgnored: number; unclear: number }
   process: { uncaughtExceptions: number; unhandledRejections: number }
   victim: { eventsDuringRun: number }
+  /** Attempts on rooms the caller does not hold (see cross-room.ts), and how many were refused. */
+  crossRoom: CrossRoomReport
   failures: { kind: string; what: string; detail: string }[]
 }
 
@@ -45,6 +48,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     socket: { sent: 0, clearErrors: 0, accepted: 0, noAck: 0, closedOverSize: 0, unknownIgnored: 0, unclear: 0 },
     process: { uncaughtExceptions: 0, unhandledRejections: 0 },
     victim: { eventsDuringRun: 0 },
+    crossRoom: { attempts: 0, refused: 0 },
     failures: [],
   }
   const fail = (kind: string, what: string, detail: string) => {
@@ -80,6 +84,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       } else if (res.status >= 500) {
         report.http.serverErrors++
         fail('http: server error', describeHttp(c), res.body)
+      } else if (res.body.includes(opts.victim)) {
+        // The fuzzer holds only its own room: no answer may name another.
+        fail('http: another room named', describeHttp(c), res.body)
       } else if (res.status >= 400) {
         if (isClearError(res.body)) report.http.clearErrors++
         else {
@@ -126,6 +133,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       }
     })
     for (const c of clients) c.disconnect()
+    report.crossRoom = await crossRoomAttempts(opts, fail)
     // Anything still in flight for the victim would arrive within a batch interval.
     await new Promise((r) => setTimeout(r, 200))
     report.victim.eventsDuringRun = victimEvents.length

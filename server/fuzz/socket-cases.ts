@@ -21,6 +21,7 @@ export function socketCase(rng: Rng, room: string, maxBytes: number): SocketCase
     'events:replay': { room, after: 0, limit: 10 },
     action: { room, lab: 'ttl', action: 'read', userId: 1 },
     inspect: { room },
+    metrics: { room },
     'session:host': { code: 'KQ7M3X', secret: 'a'.repeat(48) },
     'session:join': { code: 'KQ7M3X', name: 'Ada' },
     'session:control': { code: 'KQ7M3X', secret: 'a'.repeat(48), op: 'view', lab: 'ttl', step: 0 },

@@ -11,6 +11,7 @@ import { LIMITS } from '../../lib/limits'
 import { CODE_ALPHABET, CODE_LENGTH, type Poll, type SessionState } from '../../lib/session'
 import { cutGraphemes } from '../../lib/text'
 import { errors } from '../engine/errors'
+import type { ClassroomMarks } from './classroom-marks'
 import { CodeGuard } from './code-guard'
 import { SecretGuard } from './secret-guard'
 
@@ -50,7 +51,11 @@ export class SessionStore {
   /** Holds back forged host secrets, per address and per session. */
   readonly secrets = new SecretGuard()
 
-  constructor(private readonly redis: Redis) {}
+  /** `marks`: where rooms are marked as classrooms' (the database); without it, only the room's Redis metadata. */
+  constructor(
+    private readonly redis: Redis,
+    readonly marks?: ClassroomMarks,
+  ) {}
 
   /** A new session for a room: its code and the host's secret (returned once, stored only as a hash). */
   async create(room: string, lab: string): Promise<{ code: string; hostSecret: string }> {
@@ -192,13 +197,24 @@ export class SessionStore {
     return counts
   }
 
-  /** Marks a room as a session's (its metadata says so), so it can only be entered through the session. */
+  /**
+   * Marks a room as a session's, so it can only be entered through the session: in the database with the
+   * host secret's hash (answered while Redis is down, and after the session's keys expired), and in the
+   * room's Redis metadata.
+   */
   async markRoom(room: string, code: string): Promise<void> {
+    const session = await this.get(code)
+    if (!session) throw errors.unknownSession(code)
+    await this.marks?.mark(room, { code, hostHash: session.hostHash })
     await this.redis.hset(roomKeys(room).meta, 'session', code)
   }
 
-  /** The code of the session a room belongs to, if it does and the session still exists. */
+  /**
+   * The code of the session a room belongs to, if it does. With the database's marks this never asks Redis,
+   * and a classroom's room stays one after its session ended; without them, only while the session exists.
+   */
   async sessionOfRoom(room: string): Promise<string | undefined> {
+    if (this.marks) return (await this.marks.of(room))?.code
     const code = await this.redis.hget(roomKeys(room).meta, 'session')
     if (!code) return undefined
     return (await this.redis.exists(key.session(code))) ? code : undefined

@@ -12,6 +12,7 @@ import {
   ActionMessage,
   InspectMessage,
   JoinMessage,
+  MetricsMessage,
   ReplayMessage,
   type Ack,
   type ApiError,
@@ -24,6 +25,7 @@ import type { Engine } from '../engine/engine'
 import { LabError, errors, issuesOf } from '../engine/errors'
 import { findProtoKey } from '../api/json-guard'
 import { logger } from '../log'
+import { isRedisOutage } from '../redis/outage'
 import type { SessionStore } from '../sessions/session-store'
 import { attachSessionHandlers, sessionLeft } from './sessions'
 import { TokenBucket } from './rate-limit'
@@ -111,6 +113,11 @@ export function attachHandlers(io: LabServer, deps: SocketDeps, opts: SocketOpti
       return router.inspect(room)
     })
 
+    on(socket, 'metrics', MetricsMessage, async ({ room }) => {
+      member(socket, room)
+      return { metrics: await router.metrics(room) }
+    })
+
     attachSessionHandlers(io, socket, deps, on)
 
     socket.on('disconnect', () => {
@@ -179,6 +186,11 @@ export function on<E extends keyof ClientToServerEvents, S extends z.ZodType, R 
 }
 
 function toApiError(err: unknown): ApiError {
+  // A known Redis outage is the caller's clear 503, not a bug: one log line, no stack.
+  if (isRedisOutage(err)) {
+    log.warn(`answered E_CACHE_UNAVAILABLE: Redis is unreachable (${(err as Error).message})`)
+    err = errors.redisUnreachable('what you asked for', err)
+  }
   if (err instanceof LabError) {
     return { code: err.code, message: err.message, ...(err.extra.issues ? { issues: err.extra.issues } : {}) }
   }

@@ -78,7 +78,7 @@ describe('reading the service', () => {
 describe('a room through the API', () => {
   it('POST /api/rooms creates a room: 201 with its id and key prefix', async () => {
     const res = await post('/api/rooms', {})
-    expect(res.status).toBe(201)
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
     t.track(res.body.id)
     expect(res.body).toEqual({ id: expect.stringMatching(/^[a-z0-9]{6,32}$/), prefix: `lab:${res.body.id}:` })
     expect(res.headers.get('location')).toBe(`/api/rooms/${res.body.id}`)
@@ -144,10 +144,11 @@ describe('a room through the API', () => {
     const prom = await get('/metrics')
     expect(prom.status).toBe(200)
     expect(prom.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
-    const lines = (prom.body as string).split('\n')
-    expect(lines).toContain(`cachelab_requests_total{room="${room}"} 3`)
-    expect(lines).toContain(`cachelab_cache_hits_total{room="${room}"} 1`)
-    expect(lines).toContain(`cachelab_db_writes_total{room="${room}"} 1`)
+    // Without METRICS_TOKEN, /metrics is totals over all rooms: it names none (see room-access.test.ts).
+    expect(prom.body).not.toContain(room)
+    const total = (name: string) => Number(/^(\S+) (\S+)$/m.exec((prom.body as string).split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2])
+    expect(total('cachelab_requests_total')).toBeGreaterThanOrEqual(3)
+    expect(total('cachelab_db_writes_total')).toBeGreaterThanOrEqual(1)
   })
 
   it('inspect shows a fresh key as not stale, and a key without a TTL with ttlMs null', async () => {

@@ -42,8 +42,11 @@ function labRoomOf(t: ReturnType<typeof useTestApp>) {
   }
 }
 
+/** GET /metrics shows each room's series only to the operator (the threat model): this test is one. */
+const METRICS_TOKEN = 'best-practices-test-operator-token'
+
 describe.each(['pglite', 'postgres'] as TestDatabase[])('best-practices lab on %s', (database) => {
-  const t = useTestApp({ database })
+  const t = useTestApp({ database, env: { METRICS_TOKEN } })
   const labRoom = labRoomOf(t)
 
   it('with Redis refused for the room, reads and writes succeed, failures are counted, and other clients still reach Redis', async () => {
@@ -83,7 +86,7 @@ describe.each(['pglite', 'postgres'] as TestDatabase[])('best-practices lab on %
     expect(h.downP99).not.toBeNull()
     const metrics = t.app.engine.rooms.peek(lab.id)!.room.metrics
     expect(metrics.cacheErrors).toBe(2)
-    const prom = (await fetch(`${t.url}/metrics`).then((r) => r.text())).split('\n')
+    const prom = (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text())).split('\n')
     expect(prom).toContain(`cachelab_cache_errors_total{room="${lab.id}"} 2`)
     // The Redis server itself kept running: the old value the failed delete left is still there.
     expect(JSON.parse((await redis.check.get(lab.full('user:1')))!)).toMatchObject({ version: 1 })
