@@ -6,13 +6,14 @@
  * went missing; writes bench/out/chaos.json; exits 1 if a fault was not shown, survived and recovered from.
  * Pages need a production build (`npm run build`); without one the browser is left out.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { chromium, type Browser } from '@playwright/test'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium'
 import { OUT_DIR } from '../bench/bench'
+import { benchDataDir } from '../bench/data-dir'
+import { removeDataDir } from '../server/db/template'
 import { FAULTS } from '../server/chaos/faults'
 import { runFault, type FaultReport, type Marks } from '../server/chaos/run'
 import { ROOT } from '../server/app'
@@ -59,10 +60,8 @@ const browser = withBrowser ? await chromium.launch({ executablePath: CHROMIUM_P
 if (!browser) process.stdout.write('no production build: running without a browser (npm run build first to include one)\n')
 try {
   for (const fault of FAULTS.filter((f) => !only || f.id === only)) {
-    const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'cachelab-chaos-pglite-'))
-    // A copy of the build's prepared database opens in well under a second; without one PGlite runs initdb.
-    const prepared = path.join(ROOT, '.data', 'pglite')
-    if (existsSync(prepared)) cpSync(prepared, pgliteDir, { recursive: true })
+    // Each fault's app on a fresh copy of the bench template: never the dev database, never another run's.
+    const pgliteDir = await benchDataDir(`chaos-${fault.id}`)
     try {
       const r = await runFault(fault, { pgliteDir, watchers: 3, next: !!browser, observe: browser && browserWatcher(browser) })
       reports.push(r)
@@ -86,7 +85,7 @@ try {
         ].join('\n') + '\n',
       )
     } finally {
-      rmSync(pgliteDir, { recursive: true, force: true })
+      removeDataDir(pgliteDir)
     }
   }
 } catch (err) {
