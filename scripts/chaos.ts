@@ -59,30 +59,34 @@ if (withBrowser && !only) {
  * MutationObserver, with the page's wall clock). Polling the page from here missed banners: with the app, the
  * driver and Next.js in this process on a busy machine, seconds passed between two samples.
  */
+const RECORD_BANNER = `{
+  const log = []
+  let last
+  const look = () => {
+    const banner = document.querySelector('[data-testid="status-banner"]') !== null
+    if (banner !== last) log.push({ at: Date.now(), banner })
+    last = banner
+  }
+  window.bannerLog = log
+  new MutationObserver(look).observe(document.body, { childList: true, subtree: true })
+  look()
+}`
+
 function browserWatcher(browser: Browser) {
   return (url: string, marks: Marks) => {
     const ready = (async () => {
       const page = await browser.newPage()
       await page.goto(`${url}/labs/ttl`)
       await page.getByText('Key inspector').first().waitFor()
-      await page.evaluate(() => {
-        const log: { at: number; banner: boolean }[] = []
-        let last: boolean | undefined
-        const look = () => {
-          const banner = document.querySelector('[data-testid="status-banner"]') !== null
-          if (banner !== last) log.push({ at: Date.now(), banner })
-          last = banner
-        }
-        ;(window as unknown as { bannerLog: typeof log }).bannerLog = log
-        new MutationObserver(look).observe(document.body, { childList: true, subtree: true })
-        look()
-      })
+      // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+      await page.evaluate(RECORD_BANNER)
       return page
     })()
     return {
+      ready,
       async done() {
         const page = await ready
-        const log = await page.evaluate(() => (window as unknown as { bannerLog: { at: number; banner: boolean }[] }).bannerLog)
+        const log = (await page.evaluate('window.bannerLog')) as { at: number; banner: boolean }[]
         await page.close()
         // The page's wall clock on this process's performance clock (same machine).
         const samples = log.map((e) => ({ at: e.at - performance.timeOrigin, banner: e.banner }))
