@@ -5,14 +5,16 @@
  * points any chart series draws.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium'
 import { ROOT } from '../server/app'
 import { freePort } from '../server/redis/resolve'
+import { removeDataDir } from '../server/db/template'
 import { isMain, runStandalone, type Bench } from './bench'
+import { benchDataDir } from './data-dir'
 
 const FILL_EVENTS = 10_000
 const EVENTS_PER_SECOND = 500
@@ -26,9 +28,7 @@ export const browser: Bench = {
   summary: 'lab page frame rate under 500 events/s with 10,000 on the timeline; first-load JS',
   async run(report) {
     if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No production build: run `npm run build` first.')
-    const dir = path.join(ROOT, '.data', 'pglite-bench-browser')
-    rmSync(dir, { recursive: true, force: true })
-    cpSync(path.join(ROOT, '.data', 'pglite'), dir, { recursive: true })
+    const dir = await benchDataDir('browser')
     const port = await freePort()
     const base = `http://127.0.0.1:${port}`
     const server = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
@@ -98,7 +98,7 @@ export const browser: Bench = {
       await b.close()
       server.kill('SIGTERM')
       await new Promise((r) => server.once('exit', r))
-      rmSync(dir, { recursive: true, force: true })
+      removeDataDir(dir)
     }
   },
 }

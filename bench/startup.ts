@@ -1,14 +1,16 @@
 /**
  * Start-up: time from launching the production `npm start` to its first page (GET / answered 200), and the
  * resident memory of the whole process tree once the app sits idle. Needs a production build (npm run
- * build). Each round runs on a fresh copy of the prepared embedded database, like a restart would.
+ * build). Each round runs on a fresh copy of the prepared embedded database (data-dir.ts), like a restart would.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from '../server/app'
 import { freePort } from '../server/redis/resolve'
+import { removeDataDir } from '../server/db/template'
 import { isMain, runStandalone, type Bench } from './bench'
+import { benchDataDir } from './data-dir'
 import { median } from './stats'
 
 const ROUNDS = Number(process.env.BENCH_START_ROUNDS ?? 3)
@@ -19,14 +21,10 @@ export const startup: Bench = {
   summary: 'production npm start: time to first page and idle memory',
   async run(report) {
     if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No production build: run `npm run build` first.')
-    const prepared = path.join(ROOT, '.data', 'pglite')
-    if (!existsSync(path.join(prepared, 'PG_VERSION'))) throw new Error('No prepared database: run `npm run build` first.')
     const firstPage: number[] = []
     const rss: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
-      const dir = path.join(ROOT, '.data', 'pglite-bench-start')
-      rmSync(dir, { recursive: true, force: true })
-      cpSync(prepared, dir, { recursive: true })
+      const dir = await benchDataDir('start')
       const port = await freePort()
       const started = performance.now()
       const child = spawn('npm', ['start'], {
@@ -42,7 +40,7 @@ export const startup: Bench = {
         rss.push(treeRssMb(child.pid!))
       } finally {
         await stop(child)
-        rmSync(dir, { recursive: true, force: true })
+        removeDataDir(dir)
       }
       report.note(`# round ${round + 1}: first page ${Math.round(firstPage.at(-1)!)} ms, idle RSS ${Math.round(rss.at(-1)!)} MB`)
     }

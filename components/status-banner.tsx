@@ -9,7 +9,7 @@ export function StatusBanner() {
   // Offline with a reason (the server is full, a limit was reached) says the reason, not a generic line.
   if (connection === 'offline') problems.push(error ?? 'Lost the connection to the lab server; reconnecting…')
   if (status && !status.redis.ok) problems.push(`Redis is unreachable${status.redis.detail ? ` (${status.redis.detail})` : ''}: reads fall back to the database and nothing is cached until it is back.`)
-  if (status && !status.db.ok) problems.push(`The database is failing${status.db.detail ? ` (${status.db.detail})` : ''}: reads that miss the cache fail.`)
+  if (status && !status.db.ok) problems.push(`The database is unreachable${status.db.detail ? ` (${status.db.detail})` : ''}: reads that miss the cache fail.`)
   if (status && !status.notifications) problems.push('Redis refused to switch on keyspace notifications: the timeline shows the app’s own cache events only.')
   if (error && connection !== 'offline') problems.push(error)
   if (problems.length === 0) return null

@@ -5,14 +5,22 @@
  * how long until every page showed it, how the reads fared, how long recovery took and whether any event
  * went missing; writes bench/out/chaos.json; exits 1 if a fault was not shown, survived and recovered from.
  * Pages need a production build (`npm run build`); without one the browser is left out.
+ *
+ * With the browser, each fault runs in a process of its own (this script again, with the fault's id): every
+ * fault's app starts its own Next.js server, and a second Next.js server in one process inherits process-wide
+ * state from the first, closed one (its `after()` awaiter), so Next.js logged "Cannot call waitUntil() on an
+ * AwaiterOnce that was already awaited" from the second fault on.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { chromium, type Browser } from '@playwright/test'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium'
 import { OUT_DIR } from '../bench/bench'
+import { benchDataDir } from '../bench/data-dir'
+import { removeDataDir } from '../server/db/template'
 import { FAULTS } from '../server/chaos/faults'
 import { httpProblems } from '../server/chaos/http-prober'
 import { runFault, type FaultReport, type Marks } from '../server/chaos/run'
@@ -22,27 +30,67 @@ import { setLogLevel } from '../server/log'
 setLogLevel('error')
 const withBrowser = existsSync(path.join(ROOT, '.next', 'BUILD_ID'))
 const only = process.argv[2]
+/** Set for a child running one fault: where it writes its report for the parent. */
+const childReport = process.env.CHAOS_REPORT_FILE
 
-/** Chromium on the TTL lab, sampling every 25 ms whether the status banner is up. */
+if (withBrowser && !only) {
+  // One process per fault (see the top of this file); the parent collects their reports.
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cachelab-chaos-'))
+  const all: FaultReport[] = []
+  let anyFailed = false
+  for (const fault of FAULTS) {
+    const file = path.join(tmp, `${fault.id}.json`)
+    const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, fault.id], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, CHAOS_REPORT_FILE: file },
+    })
+    anyFailed ||= child.status !== 0
+    if (existsSync(file)) all.push(...(JSON.parse(readFileSync(file, 'utf8')) as FaultReport[]))
+    else anyFailed = true
+  }
+  rmSync(tmp, { recursive: true, force: true })
+  mkdirSync(OUT_DIR, { recursive: true })
+  writeFileSync(path.join(OUT_DIR, 'chaos.json'), JSON.stringify(all, null, 2))
+  process.exit(anyFailed ? 1 : 0)
+}
+
+/**
+ * Chromium on the TTL lab, recording in the page every time the status banner appears or goes (a
+ * MutationObserver, with the page's wall clock). Polling the page from here missed banners: with the app, the
+ * driver and Next.js in this process on a busy machine, seconds passed between two samples.
+ */
+const RECORD_BANNER = `{
+  const log = []
+  let last
+  const look = () => {
+    const banner = document.querySelector('[data-testid="status-banner"]') !== null
+    if (banner !== last) log.push({ at: Date.now(), banner })
+    last = banner
+  }
+  window.bannerLog = log
+  new MutationObserver(look).observe(document.body, { childList: true, subtree: true })
+  look()
+}`
+
 function browserWatcher(browser: Browser) {
   return (url: string, marks: Marks) => {
-    const samples: { at: number; banner: boolean }[] = []
-    let stop = false
-    const sampling = (async () => {
+    const ready = (async () => {
       const page = await browser.newPage()
       await page.goto(`${url}/labs/ttl`)
       await page.getByText('Key inspector').first().waitFor()
-      while (!stop) {
-        const banner = await page.evaluate(() => document.querySelector('[data-testid="status-banner"]') !== null)
-        samples.push({ at: performance.now(), banner })
-        await new Promise((r) => setTimeout(r, 25))
-      }
-      await page.close()
+      // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+      await page.evaluate(RECORD_BANNER)
+      return page
     })()
     return {
+      ready,
       async done() {
-        stop = true
-        await sampling
+        const page = await ready
+        const log = (await page.evaluate('window.bannerLog')) as { at: number; banner: boolean }[]
+        await page.close()
+        // The page's wall clock on this process's performance clock (same machine).
+        const samples = log.map((e) => ({ at: e.at - performance.timeOrigin, banner: e.banner }))
         const up = samples.find((s) => s.banner && s.at >= (marks.injected ?? Infinity))
         const down = samples.find((s) => !s.banner && s.at >= (marks.healed ?? Infinity))
         return {
@@ -60,10 +108,8 @@ const browser = withBrowser ? await chromium.launch({ executablePath: CHROMIUM_P
 if (!browser) process.stdout.write('no production build: running without a browser (npm run build first to include one)\n')
 try {
   for (const fault of FAULTS.filter((f) => !only || f.id === only)) {
-    const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'cachelab-chaos-pglite-'))
-    // A copy of the build's prepared database opens in well under a second; without one PGlite runs initdb.
-    const prepared = path.join(ROOT, '.data', 'pglite')
-    if (existsSync(prepared)) cpSync(prepared, pgliteDir, { recursive: true })
+    // Each fault's app on a fresh copy of the bench template: never the dev database, never another run's.
+    const pgliteDir = await benchDataDir(`chaos-${fault.id}`)
     try {
       const r = await runFault(fault, { pgliteDir, watchers: 3, next: !!browser, observe: browser && browserWatcher(browser) })
       reports.push(r)
@@ -91,7 +137,7 @@ try {
         ].join('\n') + '\n',
       )
     } finally {
-      rmSync(pgliteDir, { recursive: true, force: true })
+      removeDataDir(pgliteDir)
     }
   }
 } catch (err) {
@@ -100,6 +146,9 @@ try {
 } finally {
   await browser?.close()
 }
-mkdirSync(OUT_DIR, { recursive: true })
-writeFileSync(path.join(OUT_DIR, 'chaos.json'), JSON.stringify(reports, null, 2))
+if (childReport) writeFileSync(childReport, JSON.stringify(reports))
+else {
+  mkdirSync(OUT_DIR, { recursive: true })
+  writeFileSync(path.join(OUT_DIR, 'chaos.json'), JSON.stringify(reports, null, 2))
+}
 process.exit(failed ? 1 : 0)

@@ -163,7 +163,6 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
         // A visitor's headers can never supply the nonce: it is set here, for pages only.
         delete req.headers['x-nonce']
         delete req.headers['content-security-policy']
-        setCommonHeaders(res)
         if (rateLimited(req, res)) return
         if (api.handle(req, res, ['/api', '/metrics'])) return
         securePage(req, res, config.dev)
@@ -184,6 +183,9 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       log.info(`cluster mode: instance ${instance}`)
     }
     const io = createSocketServer(http, { ...socketOpts, adapter })
+    // socket.io takes /socket.io/ requests before the listener above sees them; this runs ahead of both, so
+    // its answers (polling, handshake errors) carry the security headers too.
+    http.prependListener('request', (_req, res) => setCommonHeaders(res))
     sockets.io = io
     router.attach(io)
     attachHandlers(io, { engine, router, sessions, status }, socketOpts)

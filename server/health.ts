@@ -3,6 +3,7 @@
  * shown in the UI instead of surfacing as a mystery timeout.
  */
 import type { Database } from './db/database'
+import { TABLES } from './db/schema'
 import type { RedisConnections } from './redis/connections'
 import { logger } from './log'
 import { isRedisOutage, redisFailureInWords } from './redis/outage'
@@ -18,9 +19,23 @@ export interface HealthReport {
 /** How often Redis is pinged, and how long a PING may take before Redis counts as not answering. */
 const REDIS_BEAT_MS = 250
 const REDIS_PING_LIMIT_MS = 600
-/** How often the database is asked `SELECT 1`, and how long it may take. */
+/** How often the database is probed, and how long the probe may take. */
 const DB_BEAT_MS = 500
 const DB_PING_LIMIT_MS = 2000
+/**
+ * The probe touches every table the labs use (reading no row): a database that answers `SELECT 1` but whose
+ * tables fail (the embedded database's fault, a broken or dropped table) fails every lab read all the same,
+ * and must be shown as down.
+ */
+const DB_PROBE = `SELECT ${TABLES.map((t) => `(SELECT 1 FROM ${t} LIMIT 0)`).join(', ')}`
+
+/** What the browser is told: what is wrong, in words, never the driver's text. */
+function dbFailure(err: unknown): string {
+  const message = (err as Error).message ?? ''
+  if (/^no answer within/.test(message)) return 'the database does not answer'
+  if ((err as { code?: string }).code === '42P01') return "the app's tables cannot be read"
+  return 'the database does not accept queries'
+}
 
 export class Health {
   private dbOk = true
@@ -116,18 +131,19 @@ export class Health {
     const started = performance.now()
     let ok = true
     let detail: string | undefined
+    let cause = ''
     try {
-      await withTimeout(this.db.query('SELECT 1'), DB_PING_LIMIT_MS)
+      await withTimeout(this.db.query(DB_PROBE), DB_PING_LIMIT_MS)
     } catch (err) {
       ok = false
-      detail = err instanceof PingTimeout ? `the database did not answer within ${DB_PING_LIMIT_MS} ms` : 'the database is failing queries'
-      log.debug(`database ping failed: ${(err as Error).message}`)
+      detail = dbFailure(err)
+      cause = ` (${(err as Error).message})`
     }
     if (ok !== this.dbOk) {
       this.dbOk = ok
       this.dbDetail = detail
       if (ok) log.info('database reachable again')
-      else log.warn(`database failing: ${detail}`)
+      else log.warn(`database failing: ${detail}${cause}`)
       this.changed()
     }
     return { ok, kind: this.db.kind, ...(ok ? { latencyMs: round(performance.now() - started) } : { detail }) }

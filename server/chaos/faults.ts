@@ -83,7 +83,7 @@ export const FAULTS: Fault[] = [
     id: 'pglite-failing',
     title: 'The embedded database failing every query on a table',
     database: 'pglite',
-    shows: 'errors',
+    shows: 'db-down',
     holdMs: 1500,
     inject: (ctx) => ctx.app.db.query(`ALTER TABLE users RENAME TO ${RENAMED}`).then(() => {}),
     heal: (ctx) => ctx.app.db.query(`ALTER TABLE ${RENAMED} RENAME TO users`).then(() => {}),

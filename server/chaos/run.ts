@@ -22,7 +22,8 @@ export interface RunOptions {
   /** Serve the pages too (so a browser can watch; needs a production build). */
   next?: boolean
   /** Called with the app's URL once it runs, and awaited after recovery (a browser watching, say). */
-  observe?: (url: string, marks: Marks) => { done(): Promise<Record<string, unknown>> }
+  /** An outside observer (a browser); the fault waits for `ready`, so it is not injected before a page shows. */
+  observe?: (url: string, marks: Marks) => { ready?: Promise<unknown>; done(): Promise<Record<string, unknown>> }
 }
 
 /** Times (performance.now()) of the fault's life, shared with observers. */
@@ -108,6 +109,7 @@ export async function runFault(fault: Fault, opts: RunOptions): Promise<FaultRep
       { inFault: () => marks.injected !== undefined && marks.healed === undefined },
     )
     await sleep(1500)
+    await observer?.ready
 
     const t0 = performance.now()
     marks.injected = t0

@@ -19,6 +19,12 @@ export async function openPostgres(url: string): Promise<Database> {
     query: top.query,
     async transaction(fn) {
       const client = await pool.connect()
+      // A checked-out client has no listener of the pool's: a server that ends the connection meanwhile (a
+      // restart, pg_terminate_backend) while the transaction waits between statements would crash the process.
+      // The next statement fails on its own; the broken client is then destroyed, not returned to the pool.
+      let broken: Error | undefined
+      const onError = (err: Error) => void (broken = err)
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         const result = await fn(wrap(client))
@@ -28,7 +34,8 @@ export async function openPostgres(url: string): Promise<Database> {
         await client.query('ROLLBACK').catch(() => {})
         throw err
       } finally {
-        client.release()
+        client.off('error', onError)
+        client.release(broken)
       }
     },
     close: () => pool.end(),
