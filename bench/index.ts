@@ -13,6 +13,7 @@ import path from 'node:path'
 import { isMain, OUT_DIR, type Bench } from './bench'
 import { browser } from './browser'
 import { classroom } from './classroom'
+import { classroomCluster } from './classroom-cluster'
 import { expiry } from './expiry'
 import { hitPath } from './hit-path'
 import { redisDown } from './redis-down'
@@ -21,7 +22,7 @@ import { startup } from './startup'
 import { warming } from './warming'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown, warming, stampede]
+export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, classroomCluster, redisDown, warming, stampede]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)
