@@ -39,7 +39,10 @@ export const classroomCluster: Bench = {
     // Not startBenchApp: its clean-up of rooms left in the bench's own database would, in a shared
     // PostgreSQL, destroy other people's rooms. The instances' own start-up sweep only takes rooms Redis no
     // longer knows.
-    const env = { PORT: '0', REDIS_URL, DATABASE_URL, CLUSTER: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' }
+    // A channel of their own: other clusters on a shared Redis (tests, another bench) would otherwise join
+    // this one, receive its broadcasts, and hold up every cross-instance call (fetchSockets waits for all).
+    const CLUSTER_CHANNEL = `cachelab:bench:${process.pid}:socket.io`
+    const env = { PORT: '0', REDIS_URL, DATABASE_URL, CLUSTER: 'true', CLUSTER_CHANNEL, NODE_ENV: 'production', LOG_LEVEL: 'warn' }
     setLogLevel('warn')
     const owner = await startApp({ config: resolveConfig(env), next: false })
     onCleanup(() => owner.close())

@@ -53,6 +53,7 @@ export async function measureClassroom(report: Reporter, run: ClassroomRun): Pro
   let reads = 0
   let done = 0
   let failed = 0
+  const failures = new Map<string, number>()
   let user = 0
   while (performance.now() - started < run.seconds * 1000) {
     const due = (run.rate * (performance.now() - started)) / 1000
@@ -65,7 +66,11 @@ export async function measureClassroom(report: Reporter, run: ClassroomRun): Pro
       user = (user % LIMITS.usersPerRoom) + 1
       owner.engine
         .act(room, { lab: 'ttl', action: 'read', userId: user }, 'participant', 'bench')
-        .catch(() => failed++)
+        .catch((err: unknown) => {
+          failed++
+          const why = (err as { code?: string }).code ?? (err as Error).message
+          failures.set(why, (failures.get(why) ?? 0) + 1)
+        })
         .finally(() => done++)
     }
     await sleep(5)
@@ -85,7 +90,8 @@ export async function measureClassroom(report: Reporter, run: ClassroomRun): Pro
   const gaps = clients.reduce((a, c) => a + c.gaps, 0)
   const missing = clients.reduce((a, c) => a + Math.max(0, lastSeq - c.lastSeq) + Math.max(0, c.firstSeq - firstSeq), 0)
   const complete = clients.filter((c) => c.gaps === 0 && c.firstSeq <= firstSeq && c.lastSeq === lastSeq).length
-  report.note(`${reads} reads (${failed} failed), ${expected} events in ${elapsed.toFixed(1)} s; ${delays.length} receipts`)
+  const why = failed > 0 ? ` (${[...failures].map(([k, n]) => `${n}× ${k}`).join(', ')})` : ''
+  report.note(`${reads} reads (${failed} failed${why}), ${expected} events in ${elapsed.toFixed(1)} s; ${delays.length} receipts`)
   // CPU time, not wall time: on a machine shared with other work these stay comparable between runs.
   report.note(
     `CPU while driving: the owner instance's thread ${Math.round(serverCpu / 10 / elapsed)}% of a core, the whole bench process ${Math.round(((used.user + used.system) / 1e6 / elapsed) * 100)}%; load average ${os.loadavg()[0]!.toFixed(1)}`,

@@ -16,7 +16,14 @@ describe('resolveConfig', () => {
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
       cluster: false,
+      clusterChannel: 'cachelab:socket.io',
     })
+  })
+
+  it('keeps clusters on a shared Redis apart by channel, and refuses a channel that is not a plain name', () => {
+    expect(resolveConfig({ CLUSTER_CHANNEL: 'cachelab:bench:42:socket.io' }).clusterChannel).toBe('cachelab:bench:42:socket.io')
+    expect(() => resolveConfig({ CLUSTER_CHANNEL: 'a b' })).toThrow(ConfigError)
+    expect(() => resolveConfig({ CLUSTER_CHANNEL: '' })).toThrow(ConfigError)
   })
 
   it('parses the environment once into the resolved shape', () => {

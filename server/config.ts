@@ -28,6 +28,11 @@ const Env = z.object({
    * to the instance that runs it.
    */
   CLUSTER: z.enum(['true', 'false', '1', '0']).default('false'),
+  /**
+   * Redis Stream the instances of one cluster talk through. Instances with the same name form one cluster;
+   * two clusters (a test, a bench) sharing a Redis stay apart with different names.
+   */
+  CLUSTER_CHANNEL: z.string().regex(/^[\w:.-]{1,100}$/).default('cachelab:socket.io'),
   /** debug, info, warn or error. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -57,6 +62,7 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
+    clusterChannel: e.CLUSTER_CHANNEL,
   }
 }
 
