@@ -25,7 +25,7 @@ import { setLogLevel } from '../server/log'
 import { REDIS_URL } from './app'
 import { isMain, runStandalone, type Bench } from './bench'
 import { classroomKnobs, createSession, measureClassroom } from './classroom-run'
-import { onCleanup } from './cleanup'
+import { cleanUp, onCleanup } from './cleanup'
 import type { Reporter } from './report'
 
 const knobs = classroomKnobs(1000)
@@ -36,26 +36,33 @@ export const classroomCluster: Bench = {
   id: 'classroom-cluster',
   summary: `${knobs.clients} participants over two instances behind a balancer (${BALANCER}) while the lab emits ${knobs.rate} events/s: no gaps, p99 delivery`,
   async run(report: Reporter) {
-    // Not startBenchApp: its clean-up of rooms left in the bench's own database would, in a shared
-    // PostgreSQL, destroy other people's rooms. The instances' own start-up sweep only takes rooms Redis no
-    // longer knows.
-    // A channel of their own: other clusters on a shared Redis (tests, another bench) would otherwise join
-    // this one, receive its broadcasts, and hold up every cross-instance call (fetchSockets waits for all).
-    const CLUSTER_CHANNEL = `cachelab:bench:${process.pid}:socket.io`
-    const env = { PORT: '0', REDIS_URL, DATABASE_URL, CLUSTER: 'true', CLUSTER_CHANNEL, NODE_ENV: 'production', LOG_LEVEL: 'warn' }
-    setLogLevel('warn')
-    const owner = await startApp({ config: resolveConfig(env), next: false })
-    onCleanup(() => owner.close())
-    const other = await startInstance(env)
-    const balancer = BALANCER === 'proxy' ? await startProxy([owner.port, other.port]) : await startHandoff(owner.http, other.child)
-    report.note(`instances on :${owner.port} (owner, in this process) and :${other.port}; ${BALANCER} balancer on :${balancer}`)
+    try {
+      // Not startBenchApp: its clean-up of rooms left in the bench's own database would, in a shared
+      // PostgreSQL, destroy other people's rooms. The instances' own start-up sweep only takes rooms Redis no
+      // longer knows.
+      // A channel of their own: other clusters on a shared Redis (tests, another bench) would otherwise join
+      // this one, receive its broadcasts, and hold up every cross-instance call (fetchSockets waits for all).
+      const CLUSTER_CHANNEL = `cachelab:bench:${process.pid}:socket.io`
+      const env = { PORT: '0', REDIS_URL, DATABASE_URL, CLUSTER: 'true', CLUSTER_CHANNEL, NODE_ENV: 'production', LOG_LEVEL: 'warn' }
+      setLogLevel('warn')
+      const owner = await startApp({ config: resolveConfig(env), next: false })
+      onCleanup(() => owner.close())
+      // The adapter leaves its stream behind (removed before the owner closes; it is this run's own key).
+      onCleanup(() => owner.redis.command.del(CLUSTER_CHANNEL))
+      const other = await startInstance(env)
+      const balancer = BALANCER === 'proxy' ? await startProxy([owner.port, other.port]) : await startHandoff(owner.http, other.child)
+      report.note(`instances on :${owner.port} (owner, in this process) and :${other.port}; ${BALANCER} balancer on :${balancer}`)
 
-    const { code, room } = await createSession(owner.url)
-    onCleanup(async () => {
-      await owner.sessions.remove(code)
-      await owner.engine.rooms.destroy(room)
-    })
-    await measureClassroom(report, { owner, url: `http://127.0.0.1:${balancer}`, code, room, ...knobs })
+      const { code, room } = await createSession(owner.url)
+      onCleanup(async () => {
+        await owner.sessions.remove(code)
+        await owner.engine.rooms.destroy(room)
+      })
+      await measureClassroom(report, { owner, url: `http://127.0.0.1:${balancer}`, code, room, ...knobs })
+    } finally {
+      // The session, its room, both instances and the balancer go before the next bench starts.
+      await cleanUp()
+    }
   },
 }
 

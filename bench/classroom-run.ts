@@ -82,7 +82,8 @@ export async function measureClassroom(report: Reporter, run: ClassroomRun): Pro
   await owner.engine.recorder.flush(room)
   stopListening()
   const lastSeq = owner.engine.recorder.lastSeq(room)
-  const results = await Promise.all(groups.map((g) => g.finish(lastSeq, 10_000)))
+  // Every participant must end with the last event; a slow machine gets time to deliver what is queued.
+  const results = await Promise.all(groups.map((g) => g.finish(lastSeq, 30_000)))
   const clients = results.flatMap((r) => r.clients)
   const delays = results.flatMap((r) => Array.from(r.delays)).sort((a, b) => a - b)
 
@@ -98,7 +99,8 @@ export async function measureClassroom(report: Reporter, run: ClassroomRun): Pro
   )
   report.figure('events emitted per second', Math.round(expected / elapsed), 'events/s', { target: { op: '>=', value: run.rate * 0.95 } })
   report.figure('participants that received every event', complete, `of ${run.clients}`, { target: { op: '>=', value: run.clients } })
-  report.figure('sequence gaps, all participants', gaps + missing, 'events', { target: { op: '<=', value: 0 } })
+  report.figure('sequence gaps, all participants', gaps, 'events', { target: { op: '<=', value: 0 } })
+  report.figure('events never received (not there 30 s after the last was sent)', missing, 'events', { target: { op: '<=', value: 0 } })
   report.figure('delivery delay p50', percentile(delays, 50), 'ms')
   report.figure('delivery delay p99', percentile(delays, 99), 'ms', { target: { op: '<=', value: 100 } })
   report.figure('delivery delay max', percentile(delays, 100), 'ms')

@@ -13,7 +13,7 @@
 import { startBenchApp } from './app'
 import { isMain, runStandalone, type Bench } from './bench'
 import { classroomKnobs, createSession, measureClassroom } from './classroom-run'
-import { onCleanup } from './cleanup'
+import { cleanUp, onCleanup } from './cleanup'
 import type { Reporter } from './report'
 
 const knobs = classroomKnobs(500)
@@ -22,13 +22,18 @@ export const classroom: Bench = {
   id: 'classroom',
   summary: `${knobs.clients} participants in one session on one instance while the lab emits ${knobs.rate} events/s: no gaps, p99 delivery`,
   async run(report: Reporter) {
-    const app = await startBenchApp()
-    const { code, room } = await createSession(app.url)
-    onCleanup(async () => {
-      await app.sessions.remove(code)
-      await app.engine.rooms.destroy(room)
-    })
-    await measureClassroom(report, { owner: app, url: app.url, code, room, ...knobs })
+    try {
+      const app = await startBenchApp()
+      const { code, room } = await createSession(app.url)
+      onCleanup(async () => {
+        await app.sessions.remove(code)
+        await app.engine.rooms.destroy(room)
+      })
+      await measureClassroom(report, { owner: app, url: app.url, code, room, ...knobs })
+    } finally {
+      // The session, its room and the app go before the next bench starts.
+      await cleanUp()
+    }
   },
 }
 
