@@ -87,7 +87,11 @@ export async function measureClassroom(report: Reporter, run: ClassroomRun): Pro
   const clients = results.flatMap((r) => r.clients)
   // Millions of receipts: one typed array, sorted numerically in place (no comparator calls).
   const delays = new Float64Array(results.reduce((n, r) => n + r.delays.length, 0))
-  results.reduce((at, r) => (delays.set(r.delays, at), at + r.delays.length), 0)
+  let at = 0
+  for (const r of results) {
+    delays.set(r.delays, at)
+    at += r.delays.length
+  }
   delays.sort()
 
   const expected = lastSeq - firstSeq + 1
