@@ -70,7 +70,7 @@ export const classroomCluster: Bench = {
 async function startInstance(env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'classroom-instance.ts')
   const child = fork(entry, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_INSTANCE_ENV: JSON.stringify(env) }, cwd: ROOT })
-  onCleanup(() => stopChild(child))
+  ownChild(child)
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (msg: { type: string; port: number }) => (msg.type === 'ready' ? resolve(msg.port) : reject(new Error('instance did not start'))))
     child.once('exit', (code) => reject(new Error(`the second instance exited (${code}) before it served`)))
@@ -98,7 +98,7 @@ async function startHandoff(local: HttpServer, child: ChildProcess): Promise<num
 async function startProxy(ports: number[]): Promise<number> {
   const port = await freePort()
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'balance.mjs'), String(port), ...ports.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] })
-  onCleanup(() => stopChild(child))
+  ownChild(child)
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('balancing') && resolve())
     child.once('exit', (code) => reject(new Error(`the balancer exited (${code})`)))
@@ -114,6 +114,14 @@ function freePort(): Promise<number> {
     })
     s.once('error', reject)
   })
+}
+
+/** Stops the child at clean-up, and in any case when this process exits (a crash must not leave it serving). */
+function ownChild(child: ChildProcess): void {
+  const kill = () => child.kill('SIGKILL')
+  process.once('exit', kill)
+  child.once('exit', () => process.off('exit', kill))
+  onCleanup(() => stopChild(child))
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
