@@ -1,12 +1,12 @@
 /**
- * A worker thread holding the classroom bench's participants: N socket.io clients on loopback, each joined
- * to one session with its own name, each recording every event it receives: the sequence numbers (a gap is
- * an event it never got) and the time from the event being recorded on the server to this client having it.
- * Apart from the server's thread, so a busy server cannot delay the arrival timestamps.
+ * A worker thread holding the classroom bench's participants: N socket.io clients on loopback (the lean
+ * WebSocket client of classroom-wire.ts), each joined to one session with its own name, each recording every
+ * event it receives: the sequence numbers (a gap is an event it never got) and the time from the event being
+ * recorded on the server to this client having it (both read the machine's wall clock). Apart from the
+ * server's thread, so a busy server cannot delay the arrival timestamps.
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads'
-import { io, type Socket } from 'socket.io-client'
-import type { LabEvent } from '../lib/events'
+import { connectWire, type WireClient } from './classroom-wire'
 
 export interface ClientsInput {
   url: string
@@ -16,6 +16,8 @@ export interface ClientsInput {
   first: number
   /** Keep every receipt's delay (default); a long soak only counts sequence numbers. */
   delays?: boolean
+  /** Parse every batch in full (JSON.parse) instead of scanning it for sequence numbers and times. */
+  fullDecode?: boolean
 }
 
 export interface ClientsReport {
@@ -52,7 +54,7 @@ export async function startClients(input: ClientsInput): Promise<{ finish(lastSe
 
 async function run(input: ClientsInput): Promise<void> {
   const port = parentPort!
-  const sockets: Socket[] = []
+  const sockets: WireClient[] = []
   const stats = Array.from({ length: input.clients }, () => ({ received: 0, gaps: 0, firstSeq: 0, lastSeq: 0 }))
   let delays = new Float64Array(1 << 20)
   let n = 0
@@ -70,22 +72,22 @@ async function run(input: ClientsInput): Promise<void> {
       await Promise.all(
         Array.from({ length: Math.min(20, input.clients - i) }, async (_, j) => {
           const k = i + j
-          const s = io(input.url, { transports: ['websocket'], forceNew: true, reconnection: false })
-          sockets[k] = s
           const st = stats[k]!
-          s.on('events:batch', ({ events }: { events: LabEvent[] }) => {
-            const now = performance.timeOrigin + performance.now()
-            for (const e of events) {
-              if (st.lastSeq !== 0 && e.seq !== st.lastSeq + 1) st.gaps++
-              if (st.firstSeq === 0) st.firstSeq = e.seq
-              st.lastSeq = e.seq
-              st.received++
-              if (input.delays !== false) record(now - e.time)
-            }
-          })
-          const res = await new Promise<{ ok: boolean; error?: { message: string } }>((resolve) =>
-            s.emit('session:join', { code: input.code, name: `student ${input.first + k + 1}` }, resolve),
+          const s = await connectWire(
+            input.url,
+            (events, now) => {
+              for (const e of events) {
+                if (st.lastSeq !== 0 && e.seq !== st.lastSeq + 1) st.gaps++
+                if (st.firstSeq === 0) st.firstSeq = e.seq
+                st.lastSeq = e.seq
+                st.received++
+                if (input.delays !== false) record(now - e.time)
+              }
+            },
+            input.fullDecode,
           )
+          sockets[k] = s
+          const res = await s.join(input.code, `student ${input.first + k + 1}`)
           if (!res.ok) throw new Error(`client ${k} could not join: ${res.error?.message}`)
         }),
       )
@@ -94,10 +96,10 @@ async function run(input: ClientsInput): Promise<void> {
     const { lastSeq, timeoutMs } = await new Promise<{ lastSeq: number; timeoutMs: number }>((resolve) => port.once('message', resolve))
     const deadline = Date.now() + timeoutMs
     while (stats.some((s) => s.lastSeq < lastSeq) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    for (const s of sockets) s.disconnect()
+    for (const s of sockets) s.close()
     port.postMessage({ type: 'report', report: { clients: stats, delays: delays.slice(0, n) } } satisfies Msg)
   } catch (err) {
-    for (const s of sockets) s?.disconnect()
+    for (const s of sockets) s?.close()
     port.postMessage({ type: 'error', message: (err as Error).message } satisfies Msg)
   }
 }

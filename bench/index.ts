@@ -15,6 +15,7 @@ import { isMain, OUT_DIR, type Bench } from './bench'
 import { browser } from './browser'
 import { capacity } from './capacity'
 import { classroom } from './classroom'
+import { classroomCluster } from './classroom-cluster'
 import { expiry } from './expiry'
 import { failover } from './failover'
 import { hitPath } from './hit-path'
@@ -24,7 +25,19 @@ import { startup } from './startup'
 import { warming } from './warming'
 import { formatFigure, Report, type RunRecord } from './report'
 
-export const BENCHES: Bench[] = [hitPath, expiry, startup, browser, classroom, redisDown, warming, stampede, failover, capacity]
+export const BENCHES: Bench[] = [
+  hitPath,
+  expiry,
+  startup,
+  browser,
+  classroom,
+  classroomCluster,
+  redisDown,
+  warming,
+  stampede,
+  failover,
+  capacity,
+]
 
 export function select(args: string[], env = process.env.BENCH): Bench[] {
   const wanted = [...args, ...(env ? env.split(',') : [])].map((s) => s.trim()).filter(Boolean)

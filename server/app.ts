@@ -179,7 +179,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
       const adapterClient = new Redis(resolved.url, { connectionName: 'cachelab:adapter', maxRetriesPerRequest: null })
       adapterClient.on('error', () => {})
       cleanups.push(async () => adapterClient.disconnect())
-      adapter = createAdapter(adapterClient, { streamName: 'cachelab:socket.io' })
+      adapter = createAdapter(adapterClient, { streamName: config.clusterChannel })
       log.info(`cluster mode: instance ${instance}`)
     }
     const io = createSocketServer(http, { ...socketOpts, adapter })

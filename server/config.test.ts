@@ -24,6 +24,7 @@ describe('resolveConfig', () => {
       },
       logLevel: 'info',
       cluster: false,
+      clusterChannel: 'cachelab:socket.io',
     })
   })
 
@@ -34,6 +35,12 @@ describe('resolveConfig', () => {
     expect(c.limits.labIdleMs).toBe(30_000)
     expect(() => resolveConfig({ ROOMS_MAX: '0' })).toThrow(/ROOMS_MAX/)
     expect(() => resolveConfig({ ACTION_BURST: 'many' })).toThrow(/ACTION_BURST/)
+  })
+
+  it('keeps clusters on a shared Redis apart by channel, and refuses a channel that is not a plain name', () => {
+    expect(resolveConfig({ CLUSTER_CHANNEL: 'cachelab:bench:42:socket.io' }).clusterChannel).toBe('cachelab:bench:42:socket.io')
+    expect(() => resolveConfig({ CLUSTER_CHANNEL: 'a b' })).toThrow(ConfigError)
+    expect(() => resolveConfig({ CLUSTER_CHANNEL: '' })).toThrow(ConfigError)
   })
 
   it('parses the environment once into the resolved shape', () => {

@@ -61,6 +61,11 @@ const Env = z.object({
   ROOM_REDIS_CONNECTIONS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** Seconds without activity after which a room's labs close their Redis connections (reopened on use). */
   LAB_IDLE_SECONDS: z.coerce.number().positive().max(24 * 3600).default(120),
+  /**
+   * Redis Stream the instances of one cluster talk through. Instances with the same name form one cluster;
+   * two clusters (a test, a bench) sharing a Redis stay apart with different names.
+   */
+  CLUSTER_CHANNEL: z.string().regex(/^[\w:.-]{1,100}$/).default('cachelab:socket.io'),
   /** debug, info, warn or error. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -100,6 +105,7 @@ export function resolveConfig(env: Record<string, string | undefined> = process.
     cluster: e.CLUSTER === 'true' || e.CLUSTER === '1',
     metricsToken: e.METRICS_TOKEN,
     instanceId: e.INSTANCE_ID,
+    clusterChannel: e.CLUSTER_CHANNEL,
   }
 }
 

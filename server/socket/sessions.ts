@@ -36,7 +36,8 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
     await socket.join(sessionRoom(code))
     const room = await router.info(state.room)
     await enterRoom(socket, engine, state.room, 'host')
-    return { session: state, room, presence: await broadcastPresence(io, code) }
+    schedulePresence(io, code)
+    return { session: state, room, presence: await presenceOf(io, code) }
   })
 
   on(socket, 'session:join', JoinSessionMessage, async ({ code, name, participant: id }) => {
@@ -48,7 +49,8 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
     await socket.join(sessionRoom(code))
     const room = await router.info(state.room)
     await enterRoom(socket, engine, state.room, 'participant')
-    return { session: state, room, participant: { id: participant.id, name: participant.name }, presence: await broadcastPresence(io, code) }
+    schedulePresence(io, code)
+    return { session: state, room, participant: { id: participant.id, name: participant.name }, presence: await presenceOf(io, code) }
   })
 
   on(socket, 'session:control', ControlMessage, async (msg) => {
@@ -135,7 +137,7 @@ export function attachSessionHandlers(io: LabServer, socket: LabSocket, deps: So
 /** A socket left: tell the session who is still there. */
 export function sessionLeft(io: LabServer, socket: LabSocket, _deps: SocketDeps): void {
   const code = socket.data.session?.code
-  if (code) void broadcastPresence(io, code).catch(() => {})
+  if (code) schedulePresence(io, code)
 }
 
 function newFireBucket(): TokenBucket {
@@ -154,10 +156,24 @@ async function presenceOf(io: LabServer, code: string): Promise<Presence> {
   return { count: byId.size, names: [...byId.values()] }
 }
 
-async function broadcastPresence(io: LabServer, code: string): Promise<Presence> {
-  const presence = await presenceOf(io, code)
-  io.to(sessionRoom(code)).emit('session:presence', presence)
-  return presence
+/**
+ * Presence goes out at most every PRESENCE_MS per session, after the change that asked for it, so the last
+ * change is always sent. Sent at once for every join, a class of N arriving sent each of them the whole list
+ * N times: 1000 participants took 131 s to join over two instances (bench/classroom-cluster.ts). The joiner
+ * gets the presence in its ack meanwhile.
+ */
+export const PRESENCE_MS = 250
+const presenceTimers = new Map<string, NodeJS.Timeout>()
+function schedulePresence(io: LabServer, code: string): void {
+  if (presenceTimers.has(code)) return
+  const timer = setTimeout(() => {
+    presenceTimers.delete(code)
+    void presenceOf(io, code)
+      .then((presence) => io.to(sessionRoom(code)).emit('session:presence', presence))
+      .catch((err: unknown) => log.debug(`presence for ${code} failed: ${(err as Error).message}`))
+  }, PRESENCE_MS)
+  timer.unref()
+  presenceTimers.set(code, timer)
 }
 
 /** Poll tallies go out at most every 250 ms per session, however many answers arrive. */
