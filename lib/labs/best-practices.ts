@@ -542,13 +542,18 @@ export const bestPracticesLab: LabSpec = {
         { say: 'User 1 cached with a 5 s TTL, user 2 without; both rows change; no key is invalidated.' },
         { phase: 'stale' },
         { do: { action: 'missed' } },
-        { say: 'Read user 1 again on app2: still stale, until its TTL ends it.' },
+        { say: 'Read both again on app2: still stale, user 1 until its TTL ends it.' },
         { do: { action: 'read', params: { userId: 1, server: 2 } } },
+        { do: { action: 'read', params: { userId: 2, server: 2 } } },
         { waitFor: { kind: 'expired', key: 'user:1' }, timeoutMs: 10_000 },
         { phase: 'after' },
-        { say: 'Read both again.' },
+        { say: 'Read both again, three times.' },
+        // Three reads, not two: on a loaded machine a read can give up on Redis (200 ms) and answer fresh
+        // from the database, which says nothing about the key; user 2's key is still the stale copy.
         { do: { action: 'readArms' } },
         { sleepMs: 1000 },
+        { do: { action: 'readArms' } },
+        { sleepMs: 500 },
         { do: { action: 'readArms' } },
       ],
       checks: [
@@ -569,7 +574,7 @@ export const bestPracticesLab: LabSpec = {
           max: 0,
         },
         {
-          text: 'User 2, with no TTL, was still stale',
+          text: 'User 2, with no TTL, was still stale (read stale at least twice)',
           measure: { match: { kind: 'stale-read', key: 'user:2' }, phase: 'after' },
           min: 2,
         },
@@ -728,25 +733,31 @@ export const bestPracticesLab: LabSpec = {
         { do: { action: 'reset' } },
         { phase: 'normal' },
         { do: { action: 'load', params: { rps: 20, writeRatio: 0.2 } } },
+        // A loaded machine can slow the load's first writes: wait for one, then for scrapes that count it.
+        { waitFor: { kind: 'del', src: 'app' }, timeoutMs: 10_000 },
         { sleepMs: 3000 },
         { phase: 'outage' },
         { do: { action: 'redis', params: { mode: 'refused' } } },
+        { waitFor: { kind: 'cache-error' }, timeoutMs: 10_000 },
         { sleepMs: 3000 },
         { phase: 'recovered' },
         { do: { action: 'redis', params: { mode: 'up' } } },
-        { sleepMs: 4000 },
+        // Back to zero once a whole scrape interval has passed after the reconnection, however long that takes.
+        { waitFor: { kind: 'gauge', data: { name: 'cache errors/s', value: 0 } }, timeoutMs: 15_000 },
         { do: { action: 'load', params: { rps: 0, writeRatio: 0.2 } } },
       ],
       checks: [
         {
-          text: 'Invalidations per second were measured while writes ran',
+          text: 'Invalidations per second were measured (above zero) while writes ran',
           measure: {
             match: { kind: 'gauge', data: { name: 'invalidations/s' } },
             phase: 'normal',
             of: 'max',
             field: 'value',
           },
-          min: 1,
+          // The gauge's smallest step: one invalidation in a scrape interval of up to 10 s. How many the load
+          // makes per second depends on how fast a loaded machine runs it (0.9/s was seen), not on the lesson.
+          min: 0.1,
         },
         {
           text: 'Cache errors per second rose during the outage',
