@@ -59,6 +59,10 @@ export function issuesOf(error: { issues: { path: PropertyKey[]; message: string
 /** A database failure in words for a person (the driver's own text stays in `cause`, for the log). */
 function dbFailureInWords(cause: unknown): string {
   const message = (cause as Error)?.message ?? String(cause)
+  // A SQLSTATE the lab teaches about is named in words: a serialization failure is the lesson, not noise.
+  const sqlState = (cause as { code?: unknown })?.code
+  if (sqlState === '40001') return 'could not serialize the write against a concurrent one (SQLSTATE 40001, retry it)'
+  if (sqlState === '42P01') return "the app's tables cannot be read"
   if (/timeout|timed out/i.test(message)) return 'it did not answer in time'
   if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|terminat|connection|connect /i.test(message)) return 'it is unreachable'
   return 'a query failed in the database'
