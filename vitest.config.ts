@@ -5,14 +5,17 @@
  * and every test that needs PGlite opens a private copy of a template prepared once by the global setup.
  */
 import { defineConfig } from 'vitest/config'
+import SlowestFirst from './server/test-support/sequencer'
 
 export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'server/**/*.test.ts'],
     exclude: ['node_modules/**', '.next/**', '.data/**', 'e2e/**'],
-    // PGlite and socket.io servers live in the test processes: forks keep them apart, two fit this machine.
+    // PGlite and socket.io servers live in the test processes: forks keep them apart, two fit this machine
+    // (four were no faster on the shared machine and failed more often: Redis connections refused under load).
     pool: 'forks',
     maxWorkers: 2,
+    sequence: { sequencer: SlowestFirst },
     globalSetup: ['server/test-support/global-setup.ts'],
     setupFiles: ['server/test-support/setup.ts'],
     testTimeout: 15_000,

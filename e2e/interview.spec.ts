@@ -1,16 +1,40 @@
 /**
- * The interview section as a candidate uses it: every question's "Show me" opens its lab and the demo that
- * runs there proves the answer (measured checks, all passed); search and filters narrow the list; a quiz
- * saves its marks in the browser and the weakest topic is named afterwards; the printable page holds every
- * question.
+ * The interview section as a candidate uses it: "Show me" opens its lab and the demo that runs there proves the
+ * answer (measured checks, all passed); search and filters narrow the list; a quiz saves its marks in the
+ * browser and the weakest topic is named afterwards; the printable page holds every question.
+ *
+ * Every demo of every lab is run through the engine, with each of its checks asserted, by the lab's
+ * `server/engine/__tests__/*-demos.test.ts` (and lib/interview.test.ts proves every question names a demo of
+ * its lab). The browser therefore runs the whole "Show me" path once per lab, and for every other question
+ * checks that its link leads to its lab, its demo and its question, which the lab page holds.
  */
 import { expect, test } from '@playwright/test'
-import { interviewQuestions, TOPICS } from '../lib/interview'
+import { interviewQuestions, showMeHref, TOPICS } from '../lib/interview'
+import { LABS } from '../lib/labs/catalogue'
 
 const QUESTIONS = interviewQuestions()
 
-test.describe('every answer is proved by its demo', () => {
-  for (const q of QUESTIONS) {
+/** The question of each lab whose "Show me" runs in the browser: one with a quick demo, not the one the lab's own spec runs. */
+const RUN_IN_BROWSER: Record<string, string> = {
+  ttl: 'why-always-set-ttl',
+  'delete-vs-update': 'update-wastes-work',
+  'write-through': 'write-through-ttl',
+  'pattern-invalidation': 'scan-duplicates',
+  'key-versioning': 'what-is-cache-versioning',
+  races: 'stale-write-back',
+  'event-driven': 'event-driven-invalidation',
+  stampede: 'coalescing',
+  'cache-warming': 'scheduled-warming',
+  'best-practices': 'bp-why-always-ttl',
+}
+
+test('one question per lab is chosen, and it is a question of that lab', () => {
+  expect(Object.keys(RUN_IN_BROWSER).sort()).toEqual(LABS.map((l) => l.id).sort())
+  for (const [lab, id] of Object.entries(RUN_IN_BROWSER)) expect(QUESTIONS.find((q) => q.id === id)?.lab, id).toBe(lab)
+})
+
+test.describe('each lab\'s "Show me" from the interview page proves its answer', () => {
+  for (const q of QUESTIONS.filter((x) => RUN_IN_BROWSER[x.lab] === x.id)) {
     test(`${q.lab}: ${q.question}`, async ({ page }) => {
       await page.goto(`/interview#${q.id}`)
       await page.getByRole('link', { name: 'Show me', exact: true }).click()
@@ -23,7 +47,23 @@ test.describe('every answer is proved by its demo', () => {
       const failed = await outcome.locator('li', { hasText: '✗' }).allTextContents()
       expect(failed, `checks that failed for ${q.id}`).toEqual([])
       await expect(outcome).toHaveAttribute('data-passed', 'true')
+      // Every other question of this lab has its place on the page, for its own "Show me" to open.
+      const ids = await page.locator('[data-region="questions"] > details').evaluateAll((els) => els.map((e) => e.id))
+      expect(ids).toEqual(QUESTIONS.filter((x) => x.lab === q.lab).map((x) => `q-${x.id}`))
     })
+  }
+})
+
+test('every question\'s "Show me" links to its lab, its demo and its question', async ({ page }) => {
+  await page.goto('/interview')
+  const list = page.getByRole('region', { name: 'Questions' })
+  for (const q of QUESTIONS) {
+    await list
+      .getByRole('button')
+      .filter({ has: page.getByText(q.question, { exact: true }) })
+      .click()
+    await expect(page).toHaveURL(new RegExp(`/interview#${q.id}$`))
+    await expect(list.getByRole('link', { name: 'Show me', exact: true })).toHaveAttribute('href', showMeHref(q))
   }
 })
 
