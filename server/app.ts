@@ -25,7 +25,7 @@ import { securePage, setCommonHeaders } from './security-headers'
 import { ClassroomMarks } from './sessions/classroom-marks'
 import { SessionStore } from './sessions/session-store'
 import { attachHandlers, createSocketServer, emitBatch, type LabServer } from './socket'
-import { AddressBuckets } from './limits/address-buckets'
+import { KeyedBuckets } from './limits/keyed-buckets'
 import { ConnectionBudget } from './limits/connection-budget'
 import { httpRateLimit } from './limits/http-rate'
 import { releaseIdleLabs } from './limits/idle-labs'
@@ -172,7 +172,7 @@ export async function startApp({ config, next: withNext = true }: AppOptions): P
         sendError(res, err)
       }
     })
-    const socketOpts = { maxMessageBytes: config.maxBodyBytes, actionsPerAddress: new AddressBuckets(config.limits.actions) }
+    const socketOpts = { maxMessageBytes: config.maxBodyBytes, actionsPerAddress: new KeyedBuckets(config.limits.actions) }
     let adapter: ReturnType<typeof createAdapter> | undefined
     if (config.cluster) {
       // Several instances: broadcasts, presence and forwarded calls go through Redis Streams.

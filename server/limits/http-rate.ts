@@ -6,11 +6,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { sendError } from '../api/http'
 import { clientAddress } from './address'
-import { AddressBuckets, type BucketLimit } from './address-buckets'
+import { KeyedBuckets, type BucketLimit } from './keyed-buckets'
 import { limitErrors } from './limit-error'
 
 export function httpRateLimit(limit: BucketLimit, prefixes: readonly string[]) {
-  const buckets = new AddressBuckets(limit)
+  const buckets = new KeyedBuckets(limit)
   const limited = (url: string) => prefixes.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`))
   /** Answers 429 (and returns true) when the request's address has no requests left. */
   return (req: IncomingMessage, res: ServerResponse): boolean => {

@@ -15,13 +15,13 @@
  * budget (SecretGuard).
  */
 import { errors } from '../engine/errors'
-import { BucketMap } from './bucket-map'
+import { KeyedBuckets, perMinute } from '../limits/keyed-buckets'
 
 export const GUESSES_PER_MINUTE = 6
 export const GUESS_BURST = 100
 
 export class CodeGuard {
-  private readonly misses = new BucketMap(GUESSES_PER_MINUTE, GUESS_BURST)
+  private readonly misses = new KeyedBuckets(perMinute(GUESSES_PER_MINUTE, GUESS_BURST))
 
   /** Runs a lookup for `from`; a miss (E_UNKNOWN_SESSION) costs a token, and with none left it is refused before it runs. */
   async lookup<T>(from: string, fn: () => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@
  * Kept per instance, in memory, like CodeGuard.
  */
 import { logger } from '../log'
-import { BucketMap } from './bucket-map'
+import { KeyedBuckets, perMinute } from '../limits/keyed-buckets'
 
 export const SECRET_BURST_PER_ADDRESS = 10
 export const SECRETS_PER_MINUTE_PER_ADDRESS = 5
@@ -21,8 +21,8 @@ export const SECRETS_PER_MINUTE_PER_SESSION = 10
 const log = logger('session')
 
 export class SecretGuard {
-  private readonly byAddress = new BucketMap(SECRETS_PER_MINUTE_PER_ADDRESS, SECRET_BURST_PER_ADDRESS)
-  private readonly bySession = new BucketMap(SECRETS_PER_MINUTE_PER_SESSION, SECRET_BURST_PER_SESSION)
+  private readonly byAddress = new KeyedBuckets(perMinute(SECRETS_PER_MINUTE_PER_ADDRESS, SECRET_BURST_PER_ADDRESS))
+  private readonly bySession = new KeyedBuckets(perMinute(SECRETS_PER_MINUTE_PER_SESSION, SECRET_BURST_PER_SESSION))
 
   /** Whether a failed host check from `from` (when known) on `code` must now be refused outright. */
   exhausted(code: string, from: string | undefined): boolean {

@@ -28,9 +28,9 @@ import { logger } from '../log'
 import { isRedisOutage } from '../redis/outage'
 import type { SessionStore } from '../sessions/session-store'
 import { attachSessionHandlers, sessionLeft } from './sessions'
-import { TokenBucket } from './rate-limit'
+import { TokenBucket } from '../limits/token-bucket'
 import { clientAddress } from '../limits/address'
-import type { AddressBuckets } from '../limits/address-buckets'
+import type { KeyedBuckets } from '../limits/keyed-buckets'
 import { limitErrors } from '../limits/limit-error'
 
 const log = logger('socket')
@@ -57,7 +57,7 @@ export interface SocketOptions {
    * Actions per visitor address over all its sockets (opening more sockets gives no more); a classroom's host
    * is counted per room instead, so other people behind the same address never slow the host's controls.
    */
-  actionsPerAddress?: AddressBuckets
+  actionsPerAddress?: KeyedBuckets
 }
 
 export interface SocketDeps {

@@ -14,7 +14,7 @@ import { metricValue, optionFor, type Presence, type SessionState } from '../../
 import { errors } from '../engine/errors'
 import { logger } from '../log'
 import { enterRoom, type LabServer, type LabSocket, type SocketDeps } from './index'
-import { TokenBucket } from './rate-limit'
+import { TokenBucket } from '../limits/token-bucket'
 
 const log = logger('session')
 const sessionRoom = (code: string) => `session:${code}`

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { TokenBucket } from './rate-limit'
+import { TokenBucket } from './token-bucket'
 
 describe('TokenBucket', () => {
   beforeEach(() => {

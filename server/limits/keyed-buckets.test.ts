@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { BucketMap } from './bucket-map'
+import { KeyedBuckets, perMinute } from './keyed-buckets'
 
-describe('BucketMap', () => {
+describe('KeyedBuckets', () => {
   it('a key is empty after its burst is spent; other keys are untouched', () => {
-    const buckets = new BucketMap(1, 3)
+    const buckets = new KeyedBuckets(perMinute(1, 3))
     expect(buckets.empty('a')).toBe(false)
     for (let i = 0; i < 3; i++) buckets.spend('a')
     expect(buckets.empty('a')).toBe(true)
@@ -11,7 +11,7 @@ describe('BucketMap', () => {
   })
 
   it('remembers at most maxKeys keys, forgetting the oldest first', () => {
-    const buckets = new BucketMap(1, 1, 2)
+    const buckets = new KeyedBuckets(perMinute(1, 1), 2)
     buckets.spend('a')
     buckets.spend('b')
     expect([buckets.empty('a'), buckets.empty('b')]).toEqual([true, true])
