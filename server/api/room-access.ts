@@ -7,9 +7,9 @@
  * during a Redis outage. A refusal says only what the caller must send: not the session's code, nor whether
  * that session still runs.
  */
-import { createHash } from 'node:crypto'
 import { errors } from '../engine/errors'
-import { isHostHash, type ClassroomMarks } from '../sessions/classroom-marks'
+import type { ClassroomMarks } from '../sessions/classroom-marks'
+import { secretMatches } from '../sessions/host-secret'
 import type { SecretGuard } from '../sessions/secret-guard'
 
 /**
@@ -27,7 +27,7 @@ export async function checkRoomAccess(
   if (typeof secret !== 'string' || secret.length === 0) {
     throw errors.forbidden("This room is a classroom's: over HTTP only its host can use it (send the host secret in x-host-secret).")
   }
-  if (isHostHash(mark, createHash('sha256').update(secret).digest('hex'))) return
+  if (secretMatches(mark.hostHash, secret)) return
   if (guard?.secrets.exhausted(mark.code, guard.from)) {
     throw errors.tooMany('Too many wrong host secrets from this address, or for this room; wait a minute. The host’s own secret is not held back.')
   }

@@ -6,7 +6,6 @@
  * Answers are remembered per process: a room is marked once, right after it is made and before its id is
  * given to anyone, and the mark never changes, so neither "marked" nor "not marked" can go stale.
  */
-import { timingSafeEqual } from 'node:crypto'
 import type { Database } from '../db/database'
 import { errors } from '../engine/errors'
 
@@ -55,11 +54,4 @@ export class ClassroomMarks {
     if (this.known.size >= MAX_REMEMBERED && !this.known.has(room)) this.known.delete(this.known.keys().next().value!)
     this.known.set(room, mark)
   }
-}
-
-/** Whether `secretHash` (hex sha-256 of what the caller sent) is the mark's host hash, in constant time. */
-export function isHostHash(mark: ClassroomMark, secretHash: string): boolean {
-  const given = Buffer.from(secretHash, 'hex')
-  const stored = Buffer.from(mark.hostHash, 'hex')
-  return given.length === stored.length && timingSafeEqual(given, stored)
 }

@@ -4,7 +4,7 @@
  * stable id and a display name each), what everyone's screen shows, whether participants may fire requests,
  * and the current prediction poll. Sessions end after SESSION_IDLE_MS without activity (their keys expire).
  */
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { roomKeys } from '../../lib/keys'
 import { LIMITS } from '../../lib/limits'
@@ -13,6 +13,7 @@ import { cutGraphemes } from '../../lib/text'
 import { errors } from '../engine/errors'
 import type { ClassroomMarks } from './classroom-marks'
 import { CodeGuard } from './code-guard'
+import { hashSecret, secretMatches } from './host-secret'
 import { SecretGuard } from './secret-guard'
 
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000
@@ -29,15 +30,6 @@ export function newCode(): string {
   return code
 }
 
-function hash(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex')
-}
-
-function sameSecret(storedHash: string, secret: string): boolean {
-  const given = Buffer.from(hash(secret), 'hex')
-  const stored = Buffer.from(storedHash, 'hex')
-  return given.length === stored.length && timingSafeEqual(given, stored)
-}
 
 export interface Participant {
   id: string
@@ -73,7 +65,7 @@ export class SessionStore {
       }
       const created = await this.redis.set(
         key.session(code),
-        JSON.stringify({ state, hostHash: hash(hostSecret) }),
+        JSON.stringify({ state, hostHash: hashSecret(hostSecret) }),
         'PX',
         SESSION_IDLE_MS,
         'NX',
@@ -103,7 +95,7 @@ export class SessionStore {
    */
   async checkHost(code: string, secret: string, from?: string): Promise<SessionState> {
     const s = await this.get(code)
-    if (s && sameSecret(s.hostHash, secret)) return s.state
+    if (s && secretMatches(s.hostHash, secret)) return s.state
     if ((from !== undefined && this.guard.exhausted(from)) || this.secrets.exhausted(code, from))
       throw errors.tooMany(
         'Too many wrong codes or host secrets from this address, or wrong host secrets for this session; wait a minute. The host’s own browser is not held back.',
