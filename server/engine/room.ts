@@ -231,7 +231,7 @@ export class Room {
    */
   connect(name: string, kind: 'command' | 'subscriber' | 'blocking'): Redis {
     // Past the instance's budget this throws E_FULL before anything is opened.
-    this.deps.connections?.check()
+    this.deps.connections?.acquire()
     const url = this.proxyPort ? viaProxy(this.deps.redisUrl, this.proxyPort) : this.deps.redisUrl
     // A room's request-path clients give up on a silent Redis after 200 ms, so a read can still fall back to
     // the database well within a quarter of a second.
@@ -242,7 +242,6 @@ export class Room {
       kind === 'command' ? { socketTimeout: ROOM_SOCKET_TIMEOUT_MS, retryStrategy: roomRetry } : {},
     )
     this.connections.add(client)
-    this.deps.connections?.acquire()
     client.once('end', () => this.forget(client))
     return client
   }

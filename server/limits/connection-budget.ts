@@ -18,18 +18,14 @@ export class ConnectionBudget {
     return this.used
   }
 
-  /** Throws E_FULL unless `n` more connections fit. */
-  check(n = 1): void {
-    if (this.used + n > this.max) {
+  /** Counts one more connection; past the budget throws E_FULL and counts nothing. */
+  acquire(): void {
+    if (this.used + 1 > this.max) {
       throw limitErrors.full(
         `This server's labs hold ${this.used} Redis connections, its limit is ${this.max}: this lab's app servers cannot start now.`,
         RETRY_S,
       )
     }
-  }
-
-  /** Counts one more connection (after check()). */
-  acquire(): void {
     this.used += 1
   }
 
