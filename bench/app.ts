@@ -7,6 +7,7 @@
  */
 import { startApp, type RunningApp } from '../server/app'
 import { resolveConfig } from '../server/config'
+import { ONE_ADDRESS_LIMITS } from '../server/limits/one-address'
 import { setLogLevel } from '../server/log'
 import { onCleanup } from './cleanup'
 import { benchDataDir } from './data-dir'
@@ -24,12 +25,7 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<R
       // Measured as it runs in production (event data is not re-validated per event there).
       NODE_ENV: 'production',
       // A bench is one address driving far more than a visitor would; the capacity bench sets its own limits.
-      ROOMS_PER_ADDRESS: '100000',
-      ROOMS_MAX: '100000',
-      HTTP_REQUESTS_PER_SECOND: '1000000',
-      HTTP_REQUEST_BURST: '1000000',
-      ACTIONS_PER_SECOND: '1000000',
-      ACTION_BURST: '1000000',
+      ...ONE_ADDRESS_LIMITS,
       ...env,
     })
     return startApp({ config, next: false })

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, onTestFinished } from 'vitest'
 import { startApp, type RunningApp } from '../app'
 import { resolveConfig } from '../config'
+import { ONE_ADDRESS_LIMITS } from '../limits/one-address'
 import { postgresUrl, redisUrl } from './env'
 import { copyPgliteTemplate } from './pglite'
 
@@ -34,12 +35,7 @@ export async function startTestApp(
     REDIS_URL: redisUrl(),
     NODE_ENV: 'test',
     // Tests make many rooms and requests from 127.0.0.1; a test of a limit sets its own in `env`.
-    ROOMS_PER_ADDRESS: '100000',
-    ROOMS_MAX: '100000',
-    HTTP_REQUESTS_PER_SECOND: '1000000',
-    HTTP_REQUEST_BURST: '1000000',
-    ACTIONS_PER_SECOND: '1000000',
-    ACTION_BURST: '1000000',
+    ...ONE_ADDRESS_LIMITS,
     ...(pgliteDir ? { PGLITE_DIR: pgliteDir } : { DATABASE_URL: postgresUrl() }),
     ...opts.env,
   })
