@@ -34,12 +34,12 @@ export class RoomQuota {
     const pendingAll = [...this.pending.values()].reduce((a, b) => a + b, 0)
     if (mine + pendingHere >= this.opts.perAddress) {
       throw limitErrors.yours(
-        `Your address already has ${this.opts.perAddress} rooms, the most one address may have; a room closes after ${Math.round(this.opts.idleMs / 60_000)} minutes unused.`,
+        `Your address already has ${rooms(this.opts.perAddress)}, the most one address may have; a room closes after ${Math.round(this.opts.idleMs / 60_000)} minutes unused.`,
         RETRY_S,
       )
     }
     if (this.opts.liveCount() + pendingAll >= this.opts.total) {
-      throw limitErrors.full(`This server is full: it runs ${this.opts.total} rooms, its limit.`, RETRY_S)
+      throw limitErrors.full(`This server is full: it runs ${rooms(this.opts.total)}, its limit.`, RETRY_S)
     }
     this.pending.set(address, pendingHere + 1)
     try {
@@ -63,4 +63,8 @@ export class RoomQuota {
     if (set.size === 0) this.byAddress.delete(address)
     return set.size
   }
+}
+
+function rooms(n: number): string {
+  return n === 1 ? '1 room' : `${n} rooms`
 }
