@@ -30,7 +30,6 @@ export const PATTERN_LIMITS = {
 /** How many other keys a fill can put in the room beside the chosen user's. */
 export const FILL_SIZES = [0, 2_000, 5_000, 10_000] as const
 export const SCAN_COUNTS = [10, 100, 1_000] as const
-/** Feed pages the chosen user owns by default: with profile, posts, friends and the tag set, 24 keys. */
 /**
  * The `during` of the probe event that says how long one KEYS call held Redis, by Redis's own count (INFO
  * commandstats): no client of the server was served for that long.
@@ -39,6 +38,7 @@ export const KEYS_BY_REDIS = "KEYS, by Redis's own clock"
 /** Its companion for a SCAN loop: how long one SCAN call held Redis on average while the loop ran. */
 export const SCAN_BY_REDIS = "a SCAN call, by Redis's own clock (mean)"
 
+/** Feed pages the chosen user owns by default: with profile, posts, friends and the tag set, 24 keys. */
 export const DEFAULT_PAGES = 20
 export const MAX_PAGES = 99
 
@@ -320,7 +320,7 @@ export const patternLab: LabSpec = {
     {
       id: 'to-the-end',
       title: 'Until the cursor is 0',
-      body: "The loop is over only when a call hands back cursor 0. In this mode each call's keys were unlinked as they arrived, so the key inspector empties as the loop goes, and no other key is touched.\n\nThe other client's PINGs came back about as fast as from an idle server: each call did a small, bounded piece of work, and other clients' commands ran between calls.",
+      body: "The loop is over only when a call hands back cursor 0. In this mode each call's keys were unlinked as they arrived, so the key inspector empties as the loop goes, and no other key is touched.\n\nEach call did a small, bounded piece of work (the timeline's probe row gives its time by Redis's own clock, INFO commandstats), and other clients' commands ran between calls.",
       task: 'Press "Run to the end".',
       run: [{ action: 'scanRun' }],
       look: 'panels',
@@ -352,7 +352,7 @@ export const patternLab: LabSpec = {
     {
       id: 'keys',
       title: 'KEYS: one call that stops everything',
-      body: "`KEYS user:1:*` answers in one call, but Redis walks every key in the database to do it and runs nothing else meanwhile. Add 100,000 keys of other apps (outside your room, gone in 5 minutes), refill the room and run KEYS: the other client's PING waits as long as KEYS runs.\n\nThe lab refuses KEYS when Redis holds more than 300,000 keys and allows it once every 5 s per room. In production, rename or disable the command.",
+      body: "`KEYS user:1:*` answers in one call, but Redis walks every key in the database to do it and runs nothing else meanwhile. Add 100,000 keys of other apps (outside your room, gone in 5 minutes), refill the room and run KEYS: the timeline's probe row gives, by Redis's own clock (INFO commandstats), how long that one call held the server, against a SCAN call's; any command another client sends meanwhile waits until it ends.\n\nThe lab refuses KEYS when Redis holds more than 300,000 keys and allows it once every 5 s per room. In production, rename or disable the command.",
       task: 'Refill with 5,000 other keys, add other apps\' keys, then press "KEYS + UNLINK".',
       run: [fill(5000), { action: 'bulk', params: { keys: 100_000 } }, { action: 'keys', params: { userId: 1 } }],
       look: 'panels',
